@@ -1,0 +1,152 @@
+"""The sales process as data: codes, intervals, thresholds, team names and routing rules.
+
+Defaults live in `config/process.toml`; a site's own file (GOLDHEAT_SITE__PROCESS_FILE) is merged
+over them table by table. Jobs read these values, never literals of their own.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from config.errors import ConfigurationError
+
+DEFAULT_PROCESS_FILE = Path(__file__).resolve().parent / "process.toml"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Users(_Frozen):
+    goldheat: str
+    engineering: str
+    default_ae: str
+
+
+class Accounts(_Frozen):
+    type_field: str
+    tier_field: str
+    team_field: str
+    sm_field: str
+    ae_field: str
+    customer: str
+    distributor: str
+    large: str
+    small: str
+    selected: str
+    skip_teams: list[str]
+
+
+class Stages(_Frozen):
+    proposal: str
+    order: str
+    lost: str
+    cancelled: str
+
+
+class OrderFields(_Frozen):
+    order_type: str
+    po_number: str
+    ship_date: str
+    distributor: str
+    non_standard: str
+
+
+class Orders(_Frozen):
+    sf_order_types: list[str]
+    lookback_days: int
+    heat_customer_detail: str
+    website_login_detail: str
+    support_team: str
+    login_ticket_subject: str
+    history_actvcode: str
+    history_rectype: str
+
+
+class Cadence(_Frozen):
+    status_check_code: str
+    status_check_rectype: str
+    visit_code: str
+    visit_rectype: str
+    status_check_days: dict[str, int]
+    visit_days: dict[str, int]
+
+
+class Responses(_Frozen):
+    codes: list[str]
+    followup_code: str
+    followup_rectype: str
+    followup_business_days: int
+    message_rectype: str
+    lookback_days: int
+
+
+class Referrals(_Frozen):
+    threshold: float
+    code: str
+    rectype: str
+    business_days: int
+
+
+class Proposals(_Frozen):
+    code: str
+    rectype: str
+    business_days: list[int]
+
+
+class Reminders(_Frozen):
+    shipped_email_days: int
+    shipped_callback_code: str
+    equipment_check_code: str
+    equipment_check_days: int
+    equipment_check_latest_days: int
+    callback_rectype: str
+    ok_result: str
+    nok_result: str
+    corrective_ticket_subject: str
+    email_subject: str
+    email_template: str
+
+
+class Process(_Frozen):
+    users: Users
+    accounts: Accounts
+    stages: Stages
+    order_fields: OrderFields
+    orders: Orders
+    cadence: Cadence
+    responses: Responses
+    referrals: Referrals
+    proposals: Proposals
+    reminders: Reminders
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        merged[key] = _merge(merged[key], value) if isinstance(value, dict) and isinstance(
+            merged.get(key), dict) else value
+    return merged
+
+
+def load_process(site_file: Path | None = None) -> Process:
+    """The defaults, with a site's file merged over them; errors name the file and the key."""
+    data = tomllib.loads(DEFAULT_PROCESS_FILE.read_text(encoding="utf-8"))
+    source = DEFAULT_PROCESS_FILE
+    if site_file is not None:
+        source = Path(site_file)
+        try:
+            data = _merge(data, tomllib.loads(source.read_text(encoding="utf-8")))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigurationError(f"cannot read the process file {source}: {exc}",
+                                     setting="GOLDHEAT_SITE__PROCESS_FILE") from None
+    try:
+        return Process.model_validate(data)
+    except ValidationError as exc:
+        names = "; ".join(".".join(map(str, e["loc"])) + ": " + e["msg"] for e in exc.errors())
+        raise ConfigurationError(f"invalid process file {source}: {names}",
+                                 setting="GOLDHEAT_SITE__PROCESS_FILE") from None

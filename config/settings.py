@@ -1,0 +1,255 @@
+"""goldheat's one settings root.
+
+Environment variables `GOLDHEAT_<SECTION>__<NAME>` win over a TOML file named by `GOLDHEAT_CONFIG`,
+which wins over the defaults here. Secrets are `SecretStr` so they never print; closed choices are
+enums so a wrong value fails at start-up naming the setting. Loaded once at the entry point
+(`load_settings`) and passed down: nothing else reads `os.environ`.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from config.errors import ConfigurationError
+
+CONFIG_DIR = Path(__file__).resolve().parent
+DEFAULT_VAR_DIR = Path("var")
+
+
+class Dialect(str, enum.Enum):
+    MSSQL = "mssql"
+    POSTGRESQL = "postgresql"
+    MARIADB = "mariadb"
+    SQLITE = "sqlite"
+
+
+class HeatBackend(str, enum.Enum):
+    ISM = "ism"
+    CLASSIC = "classic"
+
+
+class LogFormat(str, enum.Enum):
+    CONSOLE = "console"
+    JSON = "json"
+
+
+class LogLevel(str, enum.Enum):
+    DEBUG = "DEBUG"
+    INFO = "INFO"
+    WARNING = "WARNING"
+    ERROR = "ERROR"
+
+
+class UnicodePolicy(str, enum.Enum):
+    """What to do with characters a non-Unicode (Windows-1252) column cannot hold."""
+
+    REPLACE = "replace"  # transliterate where possible (é stays, “ → "), else '?', and log it
+    REJECT = "reject"  # a record error naming the table and column
+
+
+class GoldMineSettings(BaseModel):
+    dsn: SecretStr = Field(
+        default=SecretStr(""),
+        description="ODBC connection string; empty means the demo's SQLite file",
+    )
+    dialect: Dialect | None = Field(default=None, description="detected from the driver name when unset")
+    user: str = Field(default="GOLDHEAT", max_length=8, description="GoldMine user goldheat writes as")
+    recid_prefix: str = Field(
+        default="GHT", min_length=3, max_length=3, pattern=r"^[A-Z0-9]{3}$",
+        description="first 3 characters of every RECID goldheat generates",
+    )
+    ref_length: int = Field(default=80, description="CONTHIST.REF width: 65 before 9.x, 80 after")
+    contsupp_contact_length: int = Field(default=40, description="CONTSUPP.CONTACT: 30 before 8.5")
+    unicode_policy: UnicodePolicy = UnicodePolicy.REPLACE
+    encoding: str = Field(default="cp1252", description="code page of the non-Unicode columns")
+    goldsync_logging: bool = Field(
+        default=False, description="write CONTTLOG/GMTLOG rows (needs a real stamp source)"
+    )
+    batch_size: int = Field(default=500, ge=1, le=10_000)
+    change_overlap_minutes: int = Field(default=15, ge=0, le=240)
+    timeout_seconds: int = Field(default=30, ge=1)
+    timezone: str = Field(default="Europe/London", description="the time zone GoldMine's users write in")
+
+    @field_validator("user")
+    @classmethod
+    def _upper(cls, value: str) -> str:
+        return value.upper()
+
+
+class HeatSettings(BaseModel):
+    backend: HeatBackend = HeatBackend.ISM
+    base_url: str = Field(default="", description="ISM base URL; empty means the local simulator")
+    api_key: SecretStr = SecretStr("")
+    username: str = ""
+    password: SecretStr = SecretStr("")
+    tenant: str = ""
+    role: str = "Admin"
+    dsn: SecretStr = Field(default=SecretStr(""), description="HEAT classic ODBC connection string")
+    dialect: Dialect | None = None
+    timeout_seconds: float = Field(default=100.0, gt=0, description="per request; the server's own is 90 s")
+    connect_timeout_seconds: float = Field(default=10.0, gt=0)
+    max_concurrency: int = Field(default=4, ge=1, le=16)
+    page_size: int = Field(default=100, ge=1, le=100)
+    simulator_port: int = Field(default=0, ge=0, le=65535, description="0 = any free port")
+    simulator_data_file: Path | None = None
+
+
+class StateSettings(BaseModel):
+    url: SecretStr = Field(
+        default=SecretStr(""), description="sqlite:///path or postgresql://...; empty = var/state.sqlite"
+    )
+
+    def resolved_url(self) -> str:
+        return self.url.get_secret_value() or f"sqlite:///{DEFAULT_VAR_DIR / 'state.sqlite'}"
+
+
+class BrokerSettings(BaseModel):
+    url: SecretStr = Field(default=SecretStr(""), description="redis://... or amqp://...; empty = embedded")
+    result_backend: SecretStr = SecretStr("")
+
+
+class SmtpSettings(BaseModel):
+    host: str = ""
+    port: int = Field(default=25, ge=1, le=65535)
+    starttls: bool = False
+    username: str = ""
+    password: SecretStr = SecretStr("")
+    sender: str = "sales-admin@example.com"
+    timeout_seconds: float = 30.0
+
+
+class LettersSettings(BaseModel):
+    output_dir: Path = Field(default=Path("letters"))
+    template: Path | None = Field(default=None, description="welcome letter template; None = built-in")
+    packing_template: Path | None = None
+    website_url: str = "https://support.example.com"
+    company_name: str = "Example Instruments Ltd"
+    signatures: dict[str, Path] = Field(
+        default_factory=dict, description="SM GoldMine user name -> signature image"
+    )
+
+
+class PasswordPolicy(BaseModel):
+    length: int = Field(default=16, ge=12, le=64)
+    require_upper: bool = True
+    require_lower: bool = True
+    require_digit: bool = True
+    require_symbol: bool = True
+    symbols: str = "!#%+-=?@_"
+
+
+class RetrySettings(BaseModel):
+    attempts: int = Field(default=4, ge=1, le=10, description="tries per call, including the first")
+    initial_wait_seconds: float = Field(default=0.5, ge=0)
+    max_wait_seconds: float = Field(default=30.0, ge=0)
+    max_retry_after_seconds: float = Field(default=120.0, ge=0)
+
+
+class LogSettings(BaseModel):
+    format: LogFormat = LogFormat.CONSOLE
+    level: LogLevel = LogLevel.INFO
+
+
+class SiteSettings(BaseModel):
+    timezone: str = "Europe/London"
+    holidays_country: str = "GB"
+    holidays_subdivision: str | None = "ENG"
+    currency: str = "GBP"
+    process_file: Path | None = Field(default=None, description="a site's own process.toml")
+    mappings_dir: Path | None = Field(default=None, description="a site's own mappings folder")
+
+
+class ServiceSettings(BaseModel):
+    orders_poll_seconds: float = Field(default=30.0, gt=0)
+    reminders_sweep_seconds: float = Field(default=60.0, gt=0)
+    cadence_cron_hour: int = Field(default=6, ge=0, le=23)
+    concurrency: int = Field(default=2, ge=1, le=32)
+    metrics_port: int = Field(default=0, ge=0, le=65535, description="0 = no metrics endpoint")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="GOLDHEAT_",
+        env_nested_delimiter="__",
+        extra="ignore",
+        validate_default=True,
+    )
+
+    goldmine: GoldMineSettings = GoldMineSettings()
+    heat: HeatSettings = HeatSettings()
+    state: StateSettings = StateSettings()
+    broker: BrokerSettings = BrokerSettings()
+    smtp: SmtpSettings = SmtpSettings()
+    letters: LettersSettings = LettersSettings()
+    passwords: PasswordPolicy = PasswordPolicy()
+    retry: RetrySettings = RetrySettings()
+    log: LogSettings = LogSettings()
+    site: SiteSettings = SiteSettings()
+    service: ServiceSettings = ServiceSettings()
+    var_dir: Path = DEFAULT_VAR_DIR
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Order is precedence: explicit arguments, then the environment, then the TOML file.
+        return init_settings, env_settings, TomlConfigSettingsSource(settings_cls)
+
+    def secrets(self) -> list[str]:
+        """Every configured secret value, for the log redaction processor."""
+        values = [
+            self.goldmine.dsn, self.heat.api_key, self.heat.password, self.heat.dsn,
+            self.state.url, self.broker.url, self.broker.result_backend, self.smtp.password,
+        ]
+        found = [v.get_secret_value() for v in values if v.get_secret_value()]
+        return found + [p for v in found for p in _password_parts(v)]
+
+
+def _password_parts(connection_string: str) -> list[str]:
+    """Passwords inside ODBC strings (PWD=...) and URLs (user:pass@host), to redact them alone too."""
+    parts: list[str] = []
+    for item in connection_string.split(";"):
+        key, _, value = item.partition("=")
+        if key.strip().upper() in {"PWD", "PASSWORD"} and value.strip():
+            parts.append(value.strip().strip("{}"))
+    if "://" in connection_string and "@" in connection_string:
+        userinfo = connection_string.split("://", 1)[1].split("@", 1)[0]
+        if ":" in userinfo and userinfo.split(":", 1)[1]:
+            parts.append(userinfo.split(":", 1)[1])
+    return parts
+
+
+def load_settings(config_file: str | Path | None = None, **overrides: Any) -> Settings:
+    """Load the settings once, at an entry point; a wrong value raises ConfigurationError naming it.
+
+    The TOML file is `config_file` or, when not given, the one named by GOLDHEAT_CONFIG.
+    """
+    path = config_file if config_file is not None else os.environ.get("GOLDHEAT_CONFIG")
+    if path and not Path(path).is_file():
+        raise ConfigurationError(f"GOLDHEAT_CONFIG names {str(path)!r}, which is not a file",
+                                 setting="GOLDHEAT_CONFIG")
+    settings_cls: type[Settings] = Settings
+    if path:
+        class FileSettings(Settings):
+            model_config = SettingsConfigDict(toml_file=Path(path))
+        settings_cls = FileSettings
+    try:
+        return settings_cls(**overrides)
+    except ValidationError as exc:
+        raise ConfigurationError.from_validation(exc) from None

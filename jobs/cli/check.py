@@ -1,0 +1,3 @@
+"""Commands: check (to be built)."""
+
+from jobs.cli.app import app  # noqa: F401

@@ -1,0 +1,3 @@
+"""Commands: runs (to be built)."""
+
+from jobs.cli.app import app  # noqa: F401
