@@ -41,3 +41,58 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 @pytest.fixture
 def unique_name() -> str:
     return "t" + uuid.uuid4().hex[:10]
+
+
+# --- fresh databases on the real servers -----------------------------------------------------------
+# Every test session (and every helper process) gets databases of its own, so suites running at
+# the same time on one machine never share GoldMine's fixed table names.
+
+def create_database(dialect: str, prefix: str = "gh") -> tuple[str, str]:
+    """Create an empty, non-Unicode (Windows-1252) database; returns (name, ODBC DSN)."""
+    import pyodbc
+
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    if dialect == "postgresql":
+        conn = pyodbc.connect(pg_dsn("postgres"), autocommit=True)
+        conn.execute(f"CREATE DATABASE {name} ENCODING 'WIN1252' LC_COLLATE 'C' LC_CTYPE 'C' "
+                     "TEMPLATE template0")
+        conn.close()
+        return name, pg_dsn(name)
+    if dialect == "mariadb":
+        conn = pyodbc.connect(maria_dsn(""), autocommit=True)
+        conn.execute(f"CREATE DATABASE {name} CHARACTER SET latin1 COLLATE latin1_general_ci")
+        conn.close()
+        return name, maria_dsn(name)
+    raise ValueError(dialect)
+
+
+def drop_database(dialect: str, name: str) -> None:
+    import pyodbc
+
+    if dialect == "postgresql":
+        conn = pyodbc.connect(pg_dsn("postgres"), autocommit=True)
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    else:
+        conn = pyodbc.connect(maria_dsn(""), autocommit=True)
+        conn.execute(f"DROP DATABASE IF EXISTS {name}")
+    conn.close()
+
+
+@pytest.fixture(scope="session")
+def database_factory(tmp_path_factory: pytest.TempPathFactory):
+    """Call with 'sqlite', 'postgresql' or 'mariadb' to get the DSN of a new, empty database."""
+    created: list[tuple[str, str]] = []
+
+    def make(dialect: str, prefix: str = "gh") -> str:
+        if dialect == "sqlite":
+            return sqlite_dsn(tmp_path_factory.mktemp(prefix) / "db.sqlite")
+        name, dsn = create_database(dialect, prefix)
+        created.append((dialect, name))
+        return dsn
+
+    yield make
+    for dialect, name in created:
+        drop_database(dialect, name)
+
+
+DIALECTS = ("sqlite", "postgresql", "mariadb")
