@@ -110,8 +110,9 @@ class StateSettings(BaseModel):
         default=SecretStr(""), description="sqlite:///path or postgresql://...; empty = var/state.sqlite"
     )
 
-    def resolved_url(self) -> str:
-        return self.url.get_secret_value() or f"sqlite:///{DEFAULT_VAR_DIR / 'state.sqlite'}"
+    def resolved_url_in(self, var_dir: Path) -> str:
+        """The state URL; a SQLite file under the var folder when none is configured."""
+        return self.url.get_secret_value() or f"sqlite:///{(var_dir / 'state.sqlite').resolve()}"
 
 
 class BrokerSettings(BaseModel):
@@ -210,6 +211,11 @@ class Settings(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         # Order is precedence: explicit arguments, then the environment, then the TOML file.
         return init_settings, env_settings, TomlConfigSettingsSource(settings_cls)
+
+    def goldmine_dsn(self) -> str:
+        """The GoldMine connection string; the demo's SQLite file when none is configured."""
+        return self.goldmine.dsn.get_secret_value() or (
+            f"DRIVER={{SQLite3}};DATABASE={(self.var_dir / 'demo' / 'goldmine.sqlite').resolve()}")
 
     def secrets(self) -> list[str]:
         """Every configured secret value, for the log redaction processor."""
