@@ -48,7 +48,7 @@ _DRIVER_DIALECTS = (
     (re.compile(r"maria|mysql", re.I), Dialect.MARIADB),
     (re.compile(r"sqlite", re.I), Dialect.SQLITE),
 )
-_SECRET_IN_DSN = re.compile(r"(PWD|PASSWORD)\s*=\s*(\{[^}]*\}|[^;]*)", re.I)
+_SECRET_IN_DSN = re.compile(r"(PWD|PASSWORD)\s*=\s*(\{(?:[^}]|\}\})*\}|[^;]*)", re.I)
 
 
 class IntegrityViolation(FatalError):
