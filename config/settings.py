@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
@@ -103,6 +103,13 @@ class HeatSettings(BaseModel):
     page_size: int = Field(default=100, ge=1, le=100)
     simulator_port: int = Field(default=0, ge=0, le=65535, description="0 = any free port")
     simulator_data_file: Path | None = None
+    classic_cust_type: str = Field(default="Customer", max_length=50,
+                                   description="HEAT classic Profile.CustType of goldheat's customers")
+    classic_call_type: str = Field(default="Request", max_length=100,
+                                   description="HEAT classic CallLog.CallType of goldheat's calls")
+    classic_password_encoding: Literal["pbkdf2", "plain"] = Field(
+        default="pbkdf2", description="HEATCAI.Password: a salted hash until a trace shows HEAT's own encoding"
+    )
 
 
 class StateSettings(BaseModel):
