@@ -125,6 +125,12 @@ class StateSettings(BaseModel):
 class BrokerSettings(BaseModel):
     url: SecretStr = Field(default=SecretStr(""), description="redis://... or amqp://...; empty = embedded")
     result_backend: SecretStr = SecretStr("")
+    queue: str = Field(default="goldheat", pattern=r"^[A-Za-z0-9_.-]+$",
+                       description="queue name; also the Redis key prefix, so installations can share a server")
+    visibility_timeout_seconds: int = Field(
+        default=3600, ge=1, description="Redis: an unacknowledged task goes back to the queue after this long")
+    transport_options: dict[str, Any] = Field(
+        default_factory=dict, description="extra kombu transport options, merged over goldheat's")
 
 
 class SmtpSettings(BaseModel):
@@ -184,6 +190,11 @@ class ServiceSettings(BaseModel):
     cadence_cron_hour: int = Field(default=6, ge=0, le=23)
     concurrency: int = Field(default=2, ge=1, le=32)
     metrics_port: int = Field(default=0, ge=0, le=65535, description="0 = no metrics endpoint")
+    lock_lease_seconds: float = Field(
+        default=60.0, ge=1, description="a job's single-run lock expires this long after its holder stops renewing it")
+    task_max_retries: int = Field(default=3, ge=0, le=10, description="Celery retries of a task after an outage")
+    task_retry_backoff_seconds: int = Field(default=60, ge=1, description="first Celery retry delay; doubles")
+    task_retry_backoff_max_seconds: int = Field(default=600, ge=1)
 
 
 class Settings(BaseSettings):
