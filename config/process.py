@@ -74,6 +74,8 @@ class Cadence(_Frozen):
     visit_rectype: str
     status_check_days: dict[str, int]
     visit_days: dict[str, int]
+    status_check_ref: str = "Status check call"
+    visit_ref: str = "Distributor visit"
 
 
 class Responses(_Frozen):
@@ -83,6 +85,8 @@ class Responses(_Frozen):
     followup_business_days: int
     message_rectype: str
     lookback_days: int
+    followup_ref: str = "Follow up response: {ref}"
+    message_ref: str = "Response logged ({code}) for {company}: {ref}"
 
 
 class Referrals(_Frozen):
@@ -90,12 +94,14 @@ class Referrals(_Frozen):
     code: str
     rectype: str
     business_days: int
+    ref: str = "Engineering review: {name} ({reason})"
 
 
 class Proposals(_Frozen):
     code: str
     rectype: str
     business_days: list[int]
+    ref: str = "Proposal follow-up {n}: {name}"
 
 
 class Reminders(_Frozen):
@@ -110,6 +116,14 @@ class Reminders(_Frozen):
     corrective_ticket_subject: str
     email_subject: str
     email_template: str
+    shipped_callback_ref: str = "Everything received in good order? (order {order})"
+    equipment_check_ref: str = "Is the equipment operating OK? (order {order})"
+    email_history_ref: str = "E-mailed distributor: everything received? (order {order})"
+    ok_history_ref: str = "Pleased to be of service (order {order})"
+    nok_history_ref: str = "Corrective action: HEAT ticket {ticket} (order {order})"
+    corrective_ticket_description: str = (
+        "The sales manager's equipment check for order {order} found a problem; please start "
+        "corrective action with {company}.")
 
 
 class Process(_Frozen):
