@@ -152,6 +152,10 @@ class LettersSettings(BaseModel):
     signatures: dict[str, Path] = Field(
         default_factory=dict, description="SM GoldMine user name -> signature image"
     )
+    sm_phones: dict[str, str] = Field(default_factory=dict, description="SM user name -> phone on letters")
+    sm_emails: dict[str, str] = Field(default_factory=dict, description="SM user name -> e-mail on letters")
+    phone: str = Field(default="", description="the company's phone, when an SM has none of their own")
+    email: str = Field(default="", description="the company's e-mail, when an SM has none of their own")
 
 
 class PasswordPolicy(BaseModel):
@@ -161,6 +165,11 @@ class PasswordPolicy(BaseModel):
     require_digit: bool = True
     require_symbol: bool = True
     symbols: str = "!#%+-=?@_"
+    seal_key: SecretStr = Field(
+        default=SecretStr(""),
+        description="Fernet key that encrypts an issued password in the order ledger until it is handed "
+                    "over; empty = a key file generated in the var folder",
+    )
 
 
 class RetrySettings(BaseModel):
@@ -240,6 +249,7 @@ class Settings(BaseSettings):
         values = [
             self.goldmine.dsn, self.heat.api_key, self.heat.password, self.heat.dsn,
             self.state.url, self.broker.url, self.broker.result_backend, self.smtp.password,
+            self.passwords.seal_key,
         ]
         found = [v.get_secret_value() for v in values if v.get_secret_value()]
         return found + [p for v in found for p in _password_parts(v)]
