@@ -1,0 +1,1 @@
+"""HEAT classic (FrontRange HEAT 6-9) over ODBC: its tables, the CallID allocator and the backend."""
