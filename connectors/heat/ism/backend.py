@@ -63,6 +63,7 @@ class IsmBackend:
         self.session = session
         self.names = names or load_names()
         self.page_size = page_size
+        self._role = ""
 
     @classmethod
     def from_settings(cls, settings: Settings, *, http: requests.Session | None = None,
@@ -107,7 +108,7 @@ class IsmBackend:
 
         return list(Pager(fetch, page_size=self.page_size, operation=operation))
 
-    def _write(self, method: str, path: str, body: Row, operation: str, key: str | None) -> Row:
+    def _write(self, method: str, path: str, body: Row | None, operation: str, key: str | None) -> Row:
         reply = self.session.request(method, path, body=body, operation=operation, key=key)
         return errors.record(reply.status, reply.text, operation=operation, key=key)
 
@@ -258,7 +259,24 @@ class IsmBackend:
         _require(secret, e.password, "set_login", customer_id)
         body = {e.login: login, e.internal_auth: True, e.password: secret, e.status: e.active_status,
                 e.disabled: False}
-        self._write("PATCH", record_path(self.names.sets.employee, customer_id), body, "set_login", customer_id)
+        path = record_path(self.names.sets.employee, customer_id)
+        self._write("PATCH", path, body, "set_login", customer_id)
+        if e.role_relationship and e.login_role:
+            role = f"{path}/{e.role_relationship}('{self._role_id()}')/$Ref"
+            self._write("PATCH", role, None, "set_login", customer_id)
+
+    def _role_id(self) -> str:
+        """The self-service role's RecId, looked up once per backend."""
+        e = self.names.employee
+        if not self._role:
+            rows = [r for r in self._rows(e.role_set, eq(e.role_name, e.login_role), [e.role_name],
+                                          "set_login", e.login_role) if _same(r.get(e.role_name), e.login_role)]
+            if not rows:
+                raise ConfigurationError(f"HEAT has no role {e.login_role!r} in {e.role_set}: fix login_role in "
+                                         "heat_ism.toml", setting="GOLDHEAT_SITE__MAPPINGS_DIR",
+                                         system=SYSTEM, operation="set_login")
+            self._role = rec_id(_text(rows[0].get(RECORD_KEY)))
+        return self._role
 
     # -- tickets and notes ----------------------------------------------------------------------
 

@@ -23,6 +23,7 @@ FieldName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,
 SetName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_]{0,127}$")]
 Category = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_#]{0,127}$")]
 Value = Annotated[str, StringConstraints(max_length=255)]
+OptionalName = Annotated[str, StringConstraints(pattern=r"^(?:[A-Za-z_][A-Za-z0-9_]{0,127})?$")]
 
 
 class _Frozen(BaseModel):
@@ -57,6 +58,9 @@ class EmployeeNames(_Frozen):
     password: FieldName
     active_status: Value
     login_role: Value
+    role_set: SetName
+    role_name: FieldName
+    role_relationship: OptionalName
 
 
 class OrganisationNames(_Frozen):
