@@ -17,11 +17,14 @@ Choices where the reference is silent (each one [inferred], to confirm with `gol
   seconds.
 
 One backend holds one connection: use one per thread. `round_trips` counts statements and
-commits sent to the database, the figure the benchmark compares between operations.
+commits sent to the database, the figure the benchmark compares between operations; `collisions`
+counts transactions re-run because another writer took the key first (zero while the lock works).
 """
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -76,6 +79,7 @@ class ClassicBackend:
         self._sleep = sleep
         self._conn: DBConnection | None = None
         self.round_trips = 0
+        self.collisions = 0  # keys taken by another writer between our read and our insert
 
     @classmethod
     def from_settings(cls, settings: Settings, *, connect: ConnectionFactory | None = None) -> ClassicBackend:
@@ -256,17 +260,19 @@ class ClassicBackend:
                      allocating: bool = False) -> T:
         """Run `work` in one transaction: retried on transient errors, re-run when a key collides."""
         def attempt() -> T:
-            for _ in range(COLLISION_ATTEMPTS - 1):
+            for tries in range(1, COLLISION_ATTEMPTS + 1):
                 try:
-                    return self._attempt(operation, key, work, allocating, collisions=True)
+                    return self._attempt(operation, key, work, allocating)
                 except KeyCollision:
-                    continue
-            return self._attempt(operation, key, work, allocating, collisions=False)
+                    self.collisions += 1
+                    # Jitter breaks the lock-step of two writers that keep reading the same max.
+                    (self._sleep or time.sleep)(random.uniform(0, 0.02 * tries))
+            raise RetriableError(f"another writer kept taking the key {COLLISION_ATTEMPTS} times running",
+                                 system=SYSTEM, operation=operation, key=key, code="key_collision")
 
         return call_with_retry(self._retry, attempt, sleep=self._sleep)
 
-    def _attempt(self, operation: str, key: str | None, work: Callable[[Execute], T], allocating: bool,
-                 *, collisions: bool) -> T:
+    def _attempt(self, operation: str, key: str | None, work: Callable[[Execute], T], allocating: bool) -> T:
         conn = self._connection(operation)
         execute = self._executor(conn)
         locked = False
@@ -281,7 +287,7 @@ class ClassicBackend:
         except pyodbc.Error as exc:
             self._rollback(conn)
             error = classify_odbc_error(exc, system=SYSTEM, operation=operation, key=key)
-            if isinstance(error, IntegrityViolation) and collisions:
+            if isinstance(error, IntegrityViolation):
                 raise KeyCollision(operation) from None
             if isinstance(error, RetriableError):
                 self._discard()
