@@ -38,6 +38,8 @@ TRANSIENT_SQLSTATES = frozenset({
     "57P01",  # PostgreSQL admin shutdown
 })
 AUTH_SQLSTATES = frozenset({"28000", "28P01"})
+# Drivers that report a dropped connection under the catch-all HY000 (psqlodbc, MariaDB's).
+_LOST_CONNECTION = re.compile(r"connection has been lost|server has gone away|lost connection", re.I)
 # Unique-index violations: the caller decides (usually: the effect already exists, adopt it).
 INTEGRITY_SQLSTATES = frozenset({"23000", "23505"})
 RECORD_SQLSTATES = frozenset({"22001", "22003", "22007", "22008", "22018", "HY104"})
@@ -98,7 +100,8 @@ def classify_odbc_error(exc: BaseException, *, system: str, operation: str,
     state = sqlstate_of(exc)
     detail = _driver_message(exc)
     kwargs = {"system": system, "operation": operation, "key": key, "code": state}
-    if state in TRANSIENT_SQLSTATES or (state is None and "timeout" in detail.lower()):
+    if (state in TRANSIENT_SQLSTATES or (state is None and "timeout" in detail.lower())
+            or _LOST_CONNECTION.search(detail)):
         return RetriableError(f"{system} database unavailable or busy: {detail}", **kwargs)
     if state in AUTH_SQLSTATES:
         return AuthenticationError(f"{system} database refused the login: check the user and password "
