@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["tests.fixtures.heat"]
+
 PG_HOST = os.environ.get("GOLDHEAT_TEST_PG_HOST", "127.0.0.1")
 MARIA_HOST = os.environ.get("GOLDHEAT_TEST_MARIA_HOST", "127.0.0.1")
 

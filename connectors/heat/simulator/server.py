@@ -125,6 +125,11 @@ class Simulator:
         self.store.load()
         self._seed()
 
+    @property
+    def api_key(self) -> str:
+        """The first API key it accepts ("" when it accepts none)."""
+        return self.api_keys[0] if self.api_keys else ""
+
     # --- life cycle ----------------------------------------------------------------------------------
     def start(self) -> str:
         if self._server is None:
