@@ -214,9 +214,10 @@ class ClassicBackend:
         journal_type = self._web_type if publish_to_web else self._internal_type
 
         def work(execute: Execute) -> Note:
-            if not execute("SELECT CallID FROM CallLog WHERE CallID = ?", (ticket_id,)):
-                raise RecordError(f"no HEAT call {ticket_id}", system=SYSTEM, operation="add_note", key=ticket_id)
             entries = execute(_JOURNAL_SELECT, (ticket_id,))
+            if not entries:
+                raise RecordError(f"no HEAT call {ticket_id}", system=SYSTEM, operation="add_note", key=ticket_id)
+            entries = [row for row in entries if row[0] is not None]
             existing = self._matching_note(ticket_id, entries, subject)
             if existing is not None:
                 return existing
@@ -239,7 +240,7 @@ class ClassicBackend:
     def _matching_note(self, ticket_id: str, entries: list[tuple[Any, ...]], subject: str) -> Note | None:
         wanted = r.entry_subject(r.entry_text(subject, ""))
         for seq, text, journal_type in entries:
-            if r.entry_subject(text) == wanted:
+            if seq is not None and r.entry_subject(text) == wanted:
                 return r.note_from_row(ticket_id, int(seq), text, journal_type, self._web_type)
         return None
 
@@ -345,4 +346,6 @@ class ClassicBackend:
                 pass
 
 
-_JOURNAL_SELECT = "SELECT HEATSeq, EntryText, JournalType FROM Journal WHERE CallID = ? ORDER BY HEATSeq"
+# The call's journal, or one row of NULLs for a call without one, or nothing for an unknown call.
+_JOURNAL_SELECT = ("SELECT j.HEATSeq, j.EntryText, j.JournalType FROM CallLog c "
+                   "LEFT JOIN Journal j ON j.CallID = c.CallID WHERE c.CallID = ? ORDER BY j.HEATSeq")
