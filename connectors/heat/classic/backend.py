@@ -235,8 +235,6 @@ class ClassicBackend:
         if self._conn is not None:
             self._discard()
 
-    # --- the one place that does I/O ------------------------------------------------------------
-
     def _matching_note(self, ticket_id: str, entries: list[tuple[Any, ...]], subject: str) -> Note | None:
         wanted = r.entry_subject(r.entry_text(subject, ""))
         for seq, text, journal_type in entries:
@@ -253,6 +251,8 @@ class ClassicBackend:
 
     def _stamp(self) -> r.Stamp:
         return r.Stamp.at(self._clock(), self._timezone)
+
+    # --- the one place that does I/O ------------------------------------------------------------
 
     def _read(self, operation: str, key: str | None, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
         return self._transaction(operation, key, lambda execute: execute(sql, params))

@@ -12,8 +12,8 @@ from connectors.odbc import detect_dialect, odbc_factory
 from tests.connectors.heat.classic.conftest import make_backend
 
 _KILL = {
-    "postgresql": ("SELECT pg_backend_pid()", "SELECT pg_terminate_backend(?)"),
-    "mariadb": ("SELECT CONNECTION_ID()", "KILL ?"),
+    "postgresql": ("SELECT pg_backend_pid()", "SELECT pg_terminate_backend({pid})"),
+    "mariadb": ("SELECT CONNECTION_ID()", "KILL {pid}"),
 }
 
 
@@ -38,7 +38,7 @@ def test_a_connection_killed_by_the_server_is_replaced_and_the_call_retried(serv
     pid = opened[0].execute(which).fetchone()[0]
     opened[0].commit()
     admin = pyodbc.connect(dsn, autocommit=True)
-    admin.execute(kill.replace("?", str(int(pid))) if server == "mariadb" else kill, *([] if server == "mariadb" else [pid]))
+    admin.execute(kill.format(pid=int(pid)))
     admin.close()
     assert backend.find_customer("nobody") is None
     assert len(opened) == 2 and len(waits) == 1
