@@ -1,0 +1,87 @@
+"""Service processes for tests: start `goldheat serve` roles as real processes, wait, kill, clean up."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+ROOT = Path(__file__).resolve().parents[3]
+T = TypeVar("T")
+
+
+def base_env(settings_env: dict[str, str], test_jobs: dict[str, str] | None = None) -> dict[str, str]:
+    import json
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GOLDHEAT_", "GHTEST_"))}
+    env.update(settings_env)
+    env["GHTEST_JOBS"] = json.dumps(test_jobs or {})
+    env["PYTHONPATH"] = str(ROOT)
+    return env
+
+
+class Processes:
+    """Processes started by one test; every one is killed (its whole group) when the test ends."""
+
+    def __init__(self, log_dir: Path) -> None:
+        self.log_dir = log_dir
+        self.started: list[subprocess.Popen[bytes]] = []
+
+    def serve(self, env: dict[str, str], *args: str, name: str = "svc") -> subprocess.Popen[bytes]:
+        log = open(self.log_dir / f"{name}-{len(self.started)}.log", "wb")  # noqa: SIM115
+        proc = subprocess.Popen([sys.executable, "-m", "tests.jobs.service.launch", "serve", *args],
+                                env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+        proc.log_path = log.name  # type: ignore[attr-defined]
+        self.started.append(proc)
+        return proc
+
+    def kill(self, proc: subprocess.Popen[bytes], sig: int = signal.SIGKILL) -> None:
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            pass
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=5)
+
+    def stop_all(self) -> None:
+        for proc in self.started:
+            if proc.poll() is None:
+                self.kill(proc, signal.SIGTERM)
+
+    def logs(self) -> str:
+        return "\n".join(f"--- {p.log_path}\n" + Path(p.log_path).read_text(errors="replace")[-3000:]  # type: ignore[attr-defined]
+                         for p in self.started)
+
+
+def wait_for(condition: Callable[[], T], timeout: float, what: str, interval: float = 0.2) -> T:
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+        time.sleep(interval)
+
+
+def children(pid: int) -> list[int]:
+    """The direct child processes of pid (Linux /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
