@@ -250,7 +250,6 @@ class GoldMineConnector(WriterMixin):
             sql, params = self.dialect.columns_query(list(TABLES) + ["MAILBOX"])
             found: dict[str, set[str]] = {}
             for r in tx.query(sql, params):
-                values = list(r.values())
-                found.setdefault(str(values[0]).upper(), set()).add(str(values[1]).upper())
+                found.setdefault(str(r["TABLE_NAME"]).upper(), set()).add(str(r["COLUMN_NAME"]).upper())
             self._columns = found
         return self._columns.get(table, set())

@@ -173,12 +173,15 @@ class SqlDialect:
             )
             return parts, [v for name in names for v in (name, name)]
         if self.dialect is Dialect.POSTGRESQL:
-            return ("SELECT UPPER(table_name), UPPER(column_name) FROM information_schema.columns "
+            return ("SELECT UPPER(table_name) AS TABLE_NAME, UPPER(column_name) AS COLUMN_NAME "
+                    "FROM information_schema.columns "
                     f"WHERE table_schema = current_schema() AND UPPER(table_name) IN {marks}", names)
         if self.dialect is Dialect.MARIADB:
-            return ("SELECT UPPER(TABLE_NAME), UPPER(COLUMN_NAME) FROM INFORMATION_SCHEMA.COLUMNS "
+            return ("SELECT UPPER(TABLE_NAME) AS TABLE_NAME, UPPER(COLUMN_NAME) AS COLUMN_NAME "
+                    "FROM INFORMATION_SCHEMA.COLUMNS "
                     f"WHERE TABLE_SCHEMA = DATABASE() AND UPPER(TABLE_NAME) IN {marks}", names)
-        return ("SELECT UPPER(TABLE_NAME), UPPER(COLUMN_NAME) FROM INFORMATION_SCHEMA.COLUMNS "
+        return ("SELECT UPPER(TABLE_NAME) AS TABLE_NAME, UPPER(COLUMN_NAME) AS COLUMN_NAME "
+                "FROM INFORMATION_SCHEMA.COLUMNS "
                 f"WHERE UPPER(TABLE_NAME) IN {marks}", names)
 
 
