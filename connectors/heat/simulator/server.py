@@ -48,6 +48,7 @@ class LoggedRequest:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out in two writes: no 40 ms delayed-ACK stall
     server: _Server
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
@@ -135,7 +136,7 @@ class Simulator:
         if self._server is None:
             self._server = _Server(("127.0.0.1", self.port), _Handler)
             self._server.simulator = self
-            self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+            self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02},
                                             name="heat-simulator", daemon=True)
             self._thread.start()
             self.base_url = f"http://127.0.0.1:{self._server.server_address[1]}"
