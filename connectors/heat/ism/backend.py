@@ -205,7 +205,12 @@ class IsmBackend:
             body[e.organisation_link + "_RecID"] = rec_id(organisation_id)
             body[e.organisation_link + "_Category"] = self.names.categories.organisation
         for target, value in data.extra.items():
-            body[field_name(target)] = value
+            try:
+                body[field_name(target)] = value
+            except ValueError:
+                raise ConfigurationError(f"the customer mapping targets {target!r}, not an ISM field name",
+                                         setting="GOLDHEAT_SITE__MAPPINGS_DIR", system=SYSTEM,
+                                         operation="upsert_customer", key=data.xref) from None
         return body
 
     def _adoptable(self, data: CustomerData, candidates: list[Row]) -> list[Row]:
@@ -228,7 +233,7 @@ class IsmBackend:
         xref = _require(data.xref, e.xref, op)
         _require(data.first_name + data.last_name, e.last_name, op, xref)
         body = self._employee_body(data, organisation_id)
-        select = self._employee_fields(data.extra)
+        select = self._employee_fields(data.extra)  # names checked by _employee_body
         # One GET answers both "is it ours already?" and "is this email already a person in HEAT?".
         where = eq(e.xref, xref) | eq(e.email, data.email.strip()) if data.email.strip() else eq(e.xref, xref)
         candidates = self._rows(employees, where, select, op, xref)

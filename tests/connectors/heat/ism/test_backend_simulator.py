@@ -8,7 +8,7 @@ import pytest
 import requests
 from pydantic import SecretStr
 
-from config.errors import AuthenticationError, RecordError, RetriableError
+from config.errors import AuthenticationError, FatalError, RecordError, RetriableError
 from config.settings import Settings, load_settings
 from connectors.heat import make_backend
 from connectors.heat.base import CustomerData, TicketData
@@ -55,6 +55,11 @@ def _seed(simulator, entity_set: str, body: dict) -> dict:
     return reply.json()
 
 
+def _people(simulator) -> list[dict]:
+    """Employees other than the analysts the simulator ships with."""
+    return [r for r in simulator.records("employees") if r.get("LoginID") not in simulator.users]
+
+
 JANE = CustomerData("GM0001", "Jane", "O'Brien", "jane@example.com", phone="+44 1 2345", organisation="Acme")
 
 
@@ -78,14 +83,14 @@ def test_customer_upsert_creates_once_then_finds_it(backend: IsmBackend, simulat
     assert backend.http_calls - calls == 1  # one lookup, nothing to change
     assert backend.find_customer("GM0001").id == created.id
     assert [c.id for c in backend.find_customer_by_email("JANE@example.com")] == [created.id]
-    assert len(simulator.records("employees")) == 1
+    assert len(_people(simulator)) == 1
 
 
 def test_changed_fields_are_patched(backend: IsmBackend, simulator) -> None:
     first = backend.upsert_customer(JANE)
     moved = backend.upsert_customer(CustomerData("GM0001", "Jane", "O'Brien", "jane@new.example.com"))
     assert moved.id == first.id and moved.email == "jane@new.example.com"
-    assert [r["PrimaryEmail"] for r in simulator.records("employees")] == ["jane@new.example.com"]
+    assert [r["PrimaryEmail"] for r in _people(simulator)] == ["jane@new.example.com"]
 
 
 def test_an_existing_person_is_adopted_by_email(backend: IsmBackend, simulator) -> None:
@@ -93,21 +98,21 @@ def test_an_existing_person_is_adopted_by_email(backend: IsmBackend, simulator) 
                                             "PrimaryEmail": "Jane@Example.com", "LoginID": "jobrien"})
     customer = backend.upsert_customer(JANE)
     assert customer.id == person["RecId"] and customer.xref == "GM0001"
-    assert len(simulator.records("employees")) == 1
+    assert len(_people(simulator)) == 1
 
 
 def test_an_existing_person_is_adopted_by_first_and_last_name(backend: IsmBackend, simulator) -> None:
     person = _seed(simulator, "employees", {"FirstName": "Jane", "MiddleName": "Q", "LastName": "O'Brien"})
     customer = backend.upsert_customer(JANE)
     assert customer.id == person["RecId"]
-    assert len(simulator.records("employees")) == 1
+    assert len(_people(simulator)) == 1
 
 
 def test_a_namesake_with_another_email_or_another_custid_is_not_adopted(backend: IsmBackend, simulator) -> None:
     _seed(simulator, "employees", {"FirstName": "Jane", "LastName": "O'Brien", "PrimaryEmail": "other@x.com"})
     _seed(simulator, "employees", {"FirstName": "Jane", "LastName": "O'Brien", "CustID": "GM9999"})
     customer = backend.upsert_customer(JANE)
-    assert len(simulator.records("employees")) == 3
+    assert len(_people(simulator)) == 3
     assert backend.find_customer("GM0001").id == customer.id
 
 
@@ -223,18 +228,57 @@ def test_a_dropped_connection_on_a_read_is_retried(backend: IsmBackend, simulato
     assert backend.http_calls == 2
 
 
-def test_a_create_whose_answer_was_dropped_is_not_duplicated(backend: IsmBackend, simulator) -> None:
-    """The server stores the employee, then the connection drops before the 201 reaches us."""
-    simulator.inject("drop", count=1, match="POST")
+def test_a_create_dropped_before_the_server_acted_is_sent_again_after_a_lookup(
+        backend: IsmBackend, simulator) -> None:
+    simulator.inject("drop", count=1, match="POST /api/odata/businessobject/employees")
     customer = backend.upsert_customer(JANE)
-    assert len(simulator.records("employees")) == 1
-    assert simulator.records("employees")[0]["RecId"] == customer.id
-    posts = [r for r in simulator.requests if r.method == "POST"]
-    assert len(posts) == 1
+    assert [r["RecId"] for r in _people(simulator)] == [customer.id]
+    calls = [(r.method, r.status) for r in simulator.requests]
+    assert calls[-3:] == [("POST", None), ("GET", 200), ("POST", 201)]
 
 
-def test_a_ticket_whose_answer_was_dropped_is_not_duplicated(backend: IsmBackend, simulator) -> None:
+class _LoseAnswers(requests.Session):
+    """The server acts on the request, then the answer is lost on the way back (a reset)."""
+
+    def __init__(self, method: str, count: int = 1) -> None:
+        super().__init__()
+        self.method, self.count = method, count
+
+    def request(self, method, url, *args, **kwargs):  # type: ignore[override]
+        response = super().request(method, url, *args, **kwargs)
+        if method == self.method and self.count:
+            self.count -= 1
+            raise requests.ConnectionError("Connection reset by peer")
+        return response
+
+
+def test_a_create_whose_answer_was_lost_is_not_duplicated(simulator, sleeps: list[float]) -> None:
+    """The employee was stored but the 201 never arrived: the lookup finds it, no second POST."""
+    backend = IsmBackend.from_settings(_settings(simulator.base_url), http=_LoseAnswers("POST"),
+                                       sleep=sleeps.append)
     customer = backend.upsert_customer(JANE)
-    simulator.inject("drop", count=1, match="POST")
+    assert [r["RecId"] for r in _people(simulator)] == [customer.id]
+    assert [r.method for r in simulator.requests].count("POST") == 1
+    assert customer.xref == "GM0001"
+
+
+def test_a_ticket_and_note_whose_answers_were_lost_are_not_duplicated(simulator, sleeps: list[float]) -> None:
+    http = _LoseAnswers("POST", count=0)
+    backend = IsmBackend.from_settings(_settings(simulator.base_url), http=http, sleep=sleeps.append)
+    customer = backend.upsert_customer(JANE)
+    http.count = 2
     ticket = backend.open_ticket(TicketData(customer.id, TEAM, "Order 43", "text"))
+    note = backend.add_note(ticket.id, "Website login", "text")
     assert [r["RecId"] for r in simulator.records("incidents")] == [ticket.id]
+    assert [r["RecId"] for r in simulator.records("journal__notess")] == [note.id]
+
+
+def test_a_500_carrying_session_data_is_fatal_and_redacted(backend: IsmBackend, simulator) -> None:
+    simulator.inject("status", status=500, count=1)
+    with pytest.raises(FatalError) as caught:
+        backend.find_customer("GM0001")
+    text = str(caught.value) + repr(caught.value.to_dict())
+    assert "ISM_5000" in text and "SessionId" in text
+    for leak in ("InternalServices", "HEAT.RestApi", "127.0.0.1", f"{TENANT}#"):
+        assert leak not in text
+    assert backend.http_calls == 1
