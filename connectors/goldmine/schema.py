@@ -258,18 +258,26 @@ def index_name(index: Index, dialect: Dialect) -> str:
     return index.name
 
 
+def index_ddl(table: Table, index: Index, dialect: Dialect) -> str:
+    unique = "UNIQUE " if index.unique else ""
+    return (f"CREATE {unique}INDEX {index_name(index, dialect)} "
+            f"ON {table.name} ({', '.join(index.columns)})")
+
+
+def drop_index_ddl(table: Table, index: Index, dialect: Dialect) -> str:
+    if dialect in _SHARED_NAMESPACE:
+        return f"DROP INDEX {index_name(index, dialect)}"
+    return f"DROP INDEX {index.name} ON {table.name}"
+
+
 def table_ddl(table: Table, dialect: Dialect) -> list[str]:
     """CREATE TABLE and its CREATE INDEX statements, without trailing semicolons."""
     lines = ",\n".join(
         f"  {c.name} {render_type(c, dialect)}{' NOT NULL' if c.not_null else ''}"
         for c in table.columns
     )
-    statements = [f"CREATE TABLE {table.name} (\n{lines}\n)"]
-    for index in table.indexes:
-        unique = "UNIQUE " if index.unique else ""
-        statements.append(f"CREATE {unique}INDEX {index_name(index, dialect)} "
-                          f"ON {table.name} ({', '.join(index.columns)})")
-    return statements
+    return [f"CREATE TABLE {table.name} (\n{lines}\n)",
+            *(index_ddl(table, index, dialect) for index in table.indexes)]
 
 
 def render_ddl(dialect: Dialect) -> list[str]:

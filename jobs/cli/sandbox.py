@@ -44,6 +44,35 @@ def init(
         typer.echo(init_classic(heat_classic, cfg, drop=drop))
 
 
+@sandbox_app.command("show")
+@cli_errors
+def show(
+    goldmine: Annotated[str, typer.Option(help="ODBC connection string of a GoldMine database")],
+    rows: Annotated[int, typer.Option(help="rows to show per table")] = 5,
+) -> None:
+    """Print how many rows each GoldMine table holds, and the first few of the main ones."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from connectors.goldmine.sandbox import describe_goldmine
+
+    overview = describe_goldmine(goldmine, settings(), rows=rows)
+    console = Console()
+    counts = Table(title=f"GoldMine tables ({overview.dialect.value})", title_justify="left")
+    counts.add_column("table")
+    counts.add_column("rows", justify="right")
+    for table, count in overview.counts.items():
+        counts.add_row(table, f"{count:,}")
+    console.print(counts)
+    for table, (columns, values) in overview.samples.items():
+        shown = Table(title=table, title_justify="left")
+        for column in columns:
+            shown.add_column(column, overflow="fold")
+        for row in values:
+            shown.add_row(*("" if v is None else str(v).rstrip() for v in row))
+        console.print(shown)
+
+
 @sandbox_app.command("heat")
 @cli_errors
 def heat(
