@@ -206,6 +206,31 @@ class ServiceSettings(BaseModel):
     task_retry_backoff_max_seconds: int = Field(default=600, ge=1)
 
 
+class WebRole(str, enum.Enum):
+    VIEWER = "viewer"  # sees orders, previews and results
+    SALES_ADMIN = "sales_admin"  # also syncs, retries and opens letters
+    SUPPORT = "support"  # also sees issued passwords (and letters, which carry them)
+
+
+class WebUser(BaseModel):
+    password_hash: str = Field(pattern=r"^\$argon2", description="from `goldheat web hash-password`")
+    role: WebRole = WebRole.VIEWER
+
+
+class WebSettings(BaseModel):
+    host: str = Field(default="127.0.0.1", description="the web console's address; 0.0.0.0 in a container")
+    port: int = Field(default=8080, ge=1, le=65535)
+    secret_key: SecretStr = Field(
+        default=SecretStr(""),
+        description="signs session cookies and CSRF tokens; empty = a key file generated in the var folder")
+    secure_cookies: bool = Field(default=False, description="mark cookies Secure: set when served behind TLS")
+    session_hours: float = Field(default=8.0, gt=0, le=24 * 30)
+    users: dict[str, WebUser] = Field(default_factory=dict, description="user name -> password hash and role")
+    login_attempts: int = Field(default=5, ge=1, description="failed sign-ins per user and address ...")
+    login_window_seconds: int = Field(default=900, ge=1, description="... within this window, then refused")
+    threads: int = Field(default=4, ge=1, le=64, description="requests served side by side")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="GOLDHEAT_",
@@ -225,6 +250,7 @@ class Settings(BaseSettings):
     log: LogSettings = LogSettings()
     site: SiteSettings = SiteSettings()
     service: ServiceSettings = ServiceSettings()
+    web: WebSettings = WebSettings()
     var_dir: Path = DEFAULT_VAR_DIR
 
     @classmethod
@@ -249,7 +275,7 @@ class Settings(BaseSettings):
         values = [
             self.goldmine.dsn, self.heat.api_key, self.heat.password, self.heat.dsn,
             self.state.url, self.broker.url, self.broker.result_backend, self.smtp.password,
-            self.passwords.seal_key,
+            self.passwords.seal_key, self.web.secret_key,
         ]
         found = [v.get_secret_value() for v in values if v.get_secret_value()]
         return found + [p for v in found for p in _password_parts(v)]

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(unixodbc unixodbc-dev odbc-postgresql odbc-mariadb libsqliteodbc tdsodbc)
+APT_PACKAGES=(unixodbc unixodbc-dev odbc-postgresql odbc-mariadb libsqliteodbc tdsodbc chromium chromium-driver)
 APT_PACKAGES+=(${GOLDHEAT_EXTRA_APT:-})
 
 log() { printf '[setup] %s\n' "$*"; }
