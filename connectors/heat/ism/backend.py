@@ -13,6 +13,7 @@ person to settle, not a guess.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -28,7 +29,7 @@ from connectors.heat.base import Customer, CustomerData, Note, Ticket, TicketDat
 from connectors.heat.ism import errors
 from connectors.heat.ism.names import IsmNames, load_names
 from connectors.heat.ism.odata import (
-    MAX_TOP, RECORD_KEY, Filter, collection_path, eq, field_name, query, rec_id, record_path,
+    MAX_TOP, RECORD_KEY, Filter, any_of, collection_path, eq, field_name, query, rec_id, record_path,
 )
 from connectors.heat.ism.paging import Pager
 from connectors.heat.ism.session import IsmSession
@@ -55,6 +56,34 @@ def _require(value: str, field: str, operation: str, key: str | None = None) -> 
     return value.strip()
 
 
+class FreshTickets:
+    """Tickets this backend created moments ago, with the note subjects it has added to them since.
+
+    A new ticket has no notes but ours, so the lookup before a first note is skipped: open ticket
+    with note costs three calls instead of four. Bounded: the oldest tickets are forgotten.
+    """
+
+    def __init__(self, limit: int = 1000) -> None:
+        self._notes: dict[str, set[str]] = {}
+        self._limit = limit
+        self._lock = threading.Lock()
+
+    def remember(self, ticket_id: str) -> None:
+        with self._lock:
+            self._notes[ticket_id.upper()] = set()
+            while len(self._notes) > self._limit:
+                del self._notes[next(iter(self._notes))]
+
+    def first_note(self, ticket_id: str, subject: str) -> bool:
+        """True once per (fresh ticket, subject): the caller may create without a lookup."""
+        with self._lock:
+            subjects = self._notes.get(ticket_id.upper())
+            if subjects is None or subject in subjects:
+                return False
+            subjects.add(subject)
+            return True
+
+
 class IsmBackend:
     """HeatBackend over ISM REST. Thread-safe; `http_calls` counts every HTTP request it made."""
 
@@ -64,6 +93,7 @@ class IsmBackend:
         self.names = names or load_names()
         self.page_size = page_size
         self._role = ""
+        self._fresh = FreshTickets()
 
     @classmethod
     def from_settings(cls, settings: Settings, *, http: requests.Session | None = None,
@@ -113,19 +143,20 @@ class IsmBackend:
         return errors.record(reply.status, reply.text, operation=operation, key=key)
 
     def _create(self, entity_set: str, body: Row, lookup: Callable[[], Row | None], operation: str,
-                key: str) -> Row:
-        """POST once; after a failure, send it again only if the lookup proves it did not happen."""
+                key: str) -> tuple[Row, bool]:
+        """POST once; after a failure, send it again only if the lookup proves it did not happen.
+        Returns the record and whether this call's POST is known to have made it."""
         sent = False
 
-        def attempt() -> Row:
+        def attempt() -> tuple[Row, bool]:
             nonlocal sent
             if sent:
                 found = lookup()
                 if found is not None:
-                    return found
+                    return found, False
             sent = True
             created = self._write("POST", collection_path(entity_set), body, operation, key)
-            return created if created.get(RECORD_KEY) else (lookup() or created)
+            return (created, True) if created.get(RECORD_KEY) else (lookup() or created, False)
 
         return call_with_retry(self.session.retry, attempt, sleep=self.session.sleep)
 
@@ -193,7 +224,7 @@ class IsmBackend:
             return matches[0] if matches else None
 
         row = lookup() or self._create(self.names.sets.organisation, {field: name}, lookup,
-                                       "upsert_organisation", name)
+                                       "upsert_organisation", name)[0]
         return _text(row.get(RECORD_KEY))
 
     def _employee_body(self, data: CustomerData, organisation_id: str) -> Row:
@@ -234,9 +265,13 @@ class IsmBackend:
         _require(data.first_name + data.last_name, e.last_name, op, xref)
         body = self._employee_body(data, organisation_id)
         select = self._employee_fields(data.extra)  # names checked by _employee_body
-        # One GET answers both "is it ours already?" and "is this email already a person in HEAT?".
-        where = eq(e.xref, xref) | eq(e.email, data.email.strip()) if data.email.strip() else eq(e.xref, xref)
-        candidates = self._rows(employees, where, select, op, xref)
+        # One GET answers "is it ours already?" and "is this person already in HEAT?" at once.
+        wanted = [eq(e.xref, xref)]
+        if data.email.strip():
+            wanted.append(eq(e.email, data.email.strip()))
+        if data.first_name.strip() and data.last_name.strip():
+            wanted.append(eq(e.first_name, data.first_name.strip()) & eq(e.last_name, data.last_name.strip()))
+        candidates = self._rows(employees, any_of(*wanted), select, op, xref)
         own = [r for r in candidates if _text(r.get(e.xref)) == xref]
         if len(own) > 1:
             raise RecordError(f"{len(own)} HEAT employees carry this {e.xref}: merge them in HEAT",
@@ -244,16 +279,13 @@ class IsmBackend:
         if own:
             return self._customer(self._update(employees, own[0], body, op, xref), data.extra)
         adopt = self._adoptable(data, candidates)
-        if not adopt and data.first_name.strip() and data.last_name.strip():
-            named = eq(e.first_name, data.first_name.strip()) & eq(e.last_name, data.last_name.strip())
-            adopt = self._adoptable(data, self._rows(employees, named, select, op, xref))
         if len(adopt) > 1:
             raise RecordError(f"{len(adopt)} HEAT employees without a {e.xref} match this person: "
                               f"stamp the right one's {e.xref} in HEAT", system=SYSTEM, operation=op,
                               key=xref, field=e.email if data.email else e.last_name)
         if adopt:
             return self._customer(self._update(employees, adopt[0], body, op, xref), data.extra)
-        row = self._create(employees, body, lambda: self._by_xref(xref, op, data.extra), op, xref)
+        row, _ = self._create(employees, body, lambda: self._by_xref(xref, op, data.extra), op, xref)
         return self._customer(row, data.extra)
 
     def set_login(self, customer_id: str, login: str, password: SecretStr) -> None:
@@ -321,7 +353,14 @@ class IsmBackend:
         def lookup() -> Row | None:
             return self._ticket_row(data.customer_id, subject, op)
 
-        return self._ticket(lookup() or self._create(self.names.sets.incident, body, lookup, op, subject))
+        found = lookup()
+        if found is not None:
+            return self._ticket(found)
+        row, created = self._create(self.names.sets.incident, body, lookup, op, subject)
+        ticket = self._ticket(row)
+        if created:
+            self._fresh.remember(ticket.id)
+        return ticket
 
     def get_ticket(self, ticket_id: str) -> Ticket:
         op = "get_ticket"
@@ -368,5 +407,7 @@ class IsmBackend:
         def lookup() -> Row | None:
             return self._note_row(ticket_id, subject, op)
 
-        row = lookup() or self._create(self.names.sets.note, payload, lookup, op, subject)
+        # A ticket this backend has just created holds only the notes it added since: no lookup needed.
+        found = None if self._fresh.first_note(ticket_id, subject) else lookup()
+        row = found or self._create(self.names.sets.note, payload, lookup, op, subject)[0]
         return self._note(row)

@@ -282,3 +282,22 @@ def test_a_500_carrying_session_data_is_fatal_and_redacted(backend: IsmBackend, 
     for leak in ("InternalServices", "HEAT.RestApi", "127.0.0.1", f"{TENANT}#"):
         assert leak not in text
     assert backend.http_calls == 1
+
+
+def test_calls_per_operation(backend: IsmBackend) -> None:
+    """Deterministic HTTP counts: the benchmark's figures, held as a test."""
+    def calls(fn) -> int:
+        before = backend.http_calls
+        fn()
+        return backend.http_calls - before
+
+    assert calls(lambda: backend.find_customer("GM0001")) == 1
+    assert calls(lambda: backend.upsert_customer(JANE)) == 2
+    assert calls(lambda: backend.upsert_customer(JANE)) == 1
+    customer = backend.find_customer("GM0001")
+
+    def ticket_with_note() -> None:
+        ticket = backend.open_ticket(TicketData(customer.id, TEAM, "Order 44", "text"))
+        backend.add_note(ticket.id, "Website login", "text")
+    assert calls(ticket_with_note) == 3
+    assert calls(ticket_with_note) == 2
