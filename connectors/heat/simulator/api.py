@@ -112,7 +112,9 @@ class Api:
         if obj is None:
             raise not_found()
         if match["key"] is None:
-            return self.collection(request, obj, principal) if match["rel"] is None else self._nowhere()
+            if match["rel"] is not None:
+                raise not_found()
+            return self.collection(request, obj, principal)
         rec_id = parse_key(match["key"])
         if match["rel"] is None:
             return self.single(request, obj, rec_id, principal)
@@ -123,10 +125,6 @@ class Api:
             self._allow(method, "GET")
             return self.related(request, obj, rec_id, relationship)
         return self.link(request, obj, rec_id, relationship, parse_key(match["tkey"]), principal)
-
-    @staticmethod
-    def _nowhere() -> Reply:
-        raise not_found()
 
     @staticmethod
     def _allow(method: str, *allowed: str) -> None:

@@ -18,7 +18,7 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from connectors.heat.simulator.errors import INVALID_PAYLOAD, IsmError, bad_request, ism_body
-from connectors.heat.simulator.objects import OBJECTS, PICK_LISTS, BusinessObject, Field, Link
+from connectors.heat.simulator.objects import PICK_LISTS, BusinessObject, Field, Link
 from connectors.heat.simulator.odata import parse_datetime
 from connectors.heat.simulator.store import Store
 
@@ -264,7 +264,3 @@ class Rules:
             for state, prefix in (("Resolved", "Resolved"), ("Closed", "Closed")):
                 if status == state and before != state:
                     record[f"{prefix}By"], record[f"{prefix}DateTime"] = actor.login, now
-
-
-def object_of(entity_set: str) -> BusinessObject:
-    return OBJECTS[entity_set]

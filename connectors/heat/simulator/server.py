@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 from zoneinfo import ZoneInfo
 
-from connectors.heat.simulator.api import Api, Reply, Request, json_reply
+from connectors.heat.simulator.api import Api, Request, json_reply
 from connectors.heat.simulator.auth import API_KEY_OWNER, Auth
 from connectors.heat.simulator.errors import ism_body
 from connectors.heat.simulator.faults import Fault, Faults
@@ -230,7 +230,8 @@ def run_forever(settings: Settings, *, port: int | None = None, data_file: str |
                           tenant=heat.tenant or "localhost", port=heat.simulator_port if port is None else port,
                           data_file=data_file or heat.simulator_data_file)
     stopped = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, lambda *_: stopped.set())
     url = simulator.start()
     print(f"HEAT simulator listening on {url}", flush=True)
     print("  API key: " + ("the one in GOLDHEAT_HEAT__API_KEY" if key else "none (GOLDHEAT_HEAT__API_KEY is unset)"),
