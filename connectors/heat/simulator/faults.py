@@ -6,7 +6,9 @@ Kinds (`Simulator.inject(kind, ...)`):
   ClientIpAddress/Hostname/ServiceName (as the real ones have), others as ISM bodies.
   `retry_after` (seconds, or an HTTP-date string) adds a `Retry-After` header.
 - "slow": wait `delay` seconds, then answer normally (any fault may also carry a `delay`).
-- "drop": read the request, then close the connection without an answer.
+- "drop": read the request, then close the connection without an answer (nothing is done).
+- "drop_after": do the request (a create is stored), then close without an answer: the lost
+  response that a client must survive by looking for its effect before writing again.
 - "expire_sessions": at once, every session key becomes invalid (next use: 401 ISM_4001).
 
 `match` is a case-insensitive substring of "METHOD /api/path" (the path without `/HEAT` and
@@ -18,7 +20,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-KINDS = ("status", "slow", "drop", "expire_sessions")
+KINDS = ("status", "slow", "drop", "drop_after", "expire_sessions")
 GATEWAY_REASONS = {429: "Too Many Requests", 502: "Bad Gateway", 503: "Service Unavailable",
                    504: "Gateway Timeout", 403: "Forbidden"}
 

@@ -86,6 +86,11 @@ class _Handler(BaseHTTPRequestHandler):
                 reply = simulator._api.handle(request)
             except Exception:  # a bug in the simulator must still answer like the server would
                 reply = json_reply(500, ism_body(500, ""))
+        if fault and fault.kind == "drop_after":
+            simulator._log(request, None, reply.auth, fault, prefixed)
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+            return
         simulator._log(request, reply.status, reply.auth, fault, prefixed)
         self.send_response(reply.status)
         self.send_header("Content-Type", reply.content_type)

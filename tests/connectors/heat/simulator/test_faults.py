@@ -110,3 +110,21 @@ def test_reset_clears_faults_data_sessions_and_log(heat_simulator: Simulator, ap
     assert heat_simulator.requests == [] and heat_simulator.records("incidents") == []
     assert api.get("standarduserteams").json()["value"][0]["Team"] == "Customer Support"
     assert api.incident()["IncidentNumber"] == 10001
+
+
+def test_drop_after_stores_the_effect_but_loses_the_answer(heat_simulator: Simulator, api: Raw) -> None:
+    heat_simulator.inject("drop_after", match="POST /api/odata/businessobject/incidents")
+    with pytest.raises(requests.ConnectionError):
+        api.post("incidents", {"Subject": "Order 7"})
+    assert [r["Subject"] for r in heat_simulator.records("incidents")] == ["Order 7"]
+    assert heat_simulator.requests[-1].fault == "drop_after" and heat_simulator.requests[-1].auth == "api_key"
+    found = api.get("incidents", **{"$filter": "Subject eq 'Order 7'"}).json()["value"]
+    assert len(found) == 1
+
+
+def test_a_slow_create_the_client_gave_up_on_still_happens(heat_simulator: Simulator, api: Raw) -> None:
+    heat_simulator.inject("slow", delay=0.4, match="POST")
+    with pytest.raises(requests.Timeout):
+        api.http.post(api.url("incidents"), json={"Subject": "Order 8"}, timeout=0.1)
+    time.sleep(0.5)
+    assert [r["Subject"] for r in heat_simulator.records("incidents")] == ["Order 8"]
