@@ -1,14 +1,10 @@
 """HEAT through the Ivanti Service Manager REST API: the `HeatBackend` the jobs use.
 
 Every create is made safe against repetition the same way: look the record up by its natural key
-(Employee.CustID, OrganizationalUnit.Name, Incident ProfileLink_RecID + Subject, note ParentLink_RecID +
-Subject) before the POST, and again before sending the POST a second time after a failure, because a
-create whose answer was lost (timeout, dropped connection, 502) may well have happened.
-
-People already in HEAT are adopted rather than duplicated: an Employee without a CustID whose
-PrimaryEmail, or else FirstName + LastName (never DisplayName, which the server builds with the
-middle name), matches is stamped with goldheat's CustID. Ambiguous matches are a record error for a
-person to settle, not a guess.
+(Employee.CustID, OrganizationalUnit.Name, Incident ProfileLink_RecID + Subject, note
+ParentLink_RecID + Subject) before the POST, and again before sending the POST a second time after
+a failure, because a create whose answer was lost (timeout, reset, 502) may well have happened.
+People already in HEAT are adopted rather than duplicated (see `records.adoptable`).
 """
 
 from __future__ import annotations
@@ -26,41 +22,22 @@ from config.logs import register_secret
 from config.retry import call_with_retry
 from config.settings import Settings
 from connectors.heat.base import Customer, CustomerData, Note, Ticket, TicketData
-from connectors.heat.ism import errors
+from connectors.heat.ism import errors, records
 from connectors.heat.ism.names import IsmNames, load_names
-from connectors.heat.ism.odata import (
-    MAX_TOP, RECORD_KEY, Filter, any_of, collection_path, eq, field_name, query, rec_id, record_path,
-)
+from connectors.heat.ism.odata import MAX_TOP, RECORD_KEY, Filter, collection_path, eq, query, rec_id, record_path
 from connectors.heat.ism.paging import Pager
+from connectors.heat.ism.records import RECID, require, same, text
 from connectors.heat.ism.session import IsmSession
 
 Row = dict[str, Any]
 SYSTEM = errors.SYSTEM
 
 
-def _text(value: Any) -> str:
-    return "" if value is None else str(value)
-
-
-def _same(a: Any, b: Any) -> bool:
-    return _text(a).strip().casefold() == _text(b).strip().casefold()
-
-
-def _truthy(value: Any) -> bool:
-    return value is True or _text(value).strip().lower() in ("true", "1", "yes")
-
-
-def _require(value: str, field: str, operation: str, key: str | None = None) -> str:
-    if not value or not value.strip():
-        raise RecordError(f"{field} is empty", system=SYSTEM, operation=operation, key=key, field=field)
-    return value.strip()
-
-
 class FreshTickets:
-    """Tickets this backend created moments ago, with the note subjects it has added to them since.
+    """Tickets this backend has just created, with the note subjects it has added to them since.
 
-    A new ticket has no notes but ours, so the lookup before a first note is skipped: open ticket
-    with note costs three calls instead of four. Bounded: the oldest tickets are forgotten.
+    A new ticket has no notes but ours, so the lookup before its first note is skipped: a ticket
+    with a note costs three calls instead of four. Bounded: the oldest tickets are forgotten.
     """
 
     def __init__(self, limit: int = 1000) -> None:
@@ -127,13 +104,11 @@ class IsmBackend:
 
     def _rows(self, entity_set: str, where: Filter, select: Iterable[str], operation: str,
               key: str | None) -> list[Row]:
-        path = collection_path(entity_set)
-        fields = [RECORD_KEY, *select]
+        path, fields = collection_path(entity_set), [RECORD_KEY, *select]
 
         def fetch(skip: int, top: int) -> list[Row]:
-            reply = self.session.request("GET", path, params=query(filter=where, select=fields, top=top,
-                                                                   skip=skip),
-                                         operation=operation, key=key)
+            params = query(filter=where, select=fields, top=top, skip=skip)
+            reply = self.session.request("GET", path, params=params, operation=operation, key=key)
             return errors.rows(reply.status, reply.text, operation=operation, key=key)
 
         return list(Pager(fetch, page_size=self.page_size, operation=operation))
@@ -162,202 +137,134 @@ class IsmBackend:
 
     def _update(self, entity_set: str, row: Row, wanted: Row, operation: str, key: str) -> Row:
         """PATCH only the fields that differ; nothing at all when the record is already right."""
-        changed = {f: v for f, v in wanted.items()
-                   if not f.endswith("_Category") and _text(row.get(f)).strip() != _text(v).strip()}
+        changed = records.changes(row, wanted)
         if not changed:
             return row
-        changed |= {f: v for f, v in wanted.items()
-                    if f.endswith("_Category") and f[: -len("_Category")] + "_RecID" in changed}
         updated = self._write("PATCH", record_path(entity_set, row[RECORD_KEY]), changed, operation, key)
         return {**row, **changed, **updated}
 
-    # -- customers and organisations ----------------------------------------------------------
-
-    def _employee_fields(self, extra: Iterable[str] = ()) -> list[str]:
-        e = self.names.employee
-        return [e.xref, e.login, e.first_name, e.last_name, e.email, e.phone, e.title,
-                e.organisation_link + "_RecID", e.status, e.disabled, *extra]
-
-    def _customer(self, row: Row, extra: Iterable[str] = ()) -> Customer:
-        e = self.names.employee
-        main = {RECORD_KEY, e.xref, e.first_name, e.last_name, e.email, e.login, e.organisation_link + "_RecID"}
-        return Customer(
-            id=_text(row.get(RECORD_KEY)), xref=_text(row.get(e.xref)), first_name=_text(row.get(e.first_name)),
-            last_name=_text(row.get(e.last_name)), email=_text(row.get(e.email)),
-            login=_text(row.get(e.login)), organisation_id=_text(row.get(e.organisation_link + "_RecID")),
-            fields={f: _text(row.get(f)) for f in self._employee_fields(extra)
-                    if f not in main and row.get(f) is not None})
+    # -- customers, organisations, logins -------------------------------------------------------
 
     def _by_xref(self, xref: str, operation: str, extra: Iterable[str] = ()) -> Row | None:
         e = self.names.employee
-        own = [r for r in self._rows(self.names.sets.employee, eq(e.xref, xref), self._employee_fields(extra),
-                                     operation, xref) if _text(r.get(e.xref)) == xref]
+        rows = self._rows(self.names.sets.employee, eq(e.xref, xref),
+                          records.employee_fields(self.names, extra), operation, xref)
+        return self._own(rows, xref, operation)
+
+    def _own(self, rows: list[Row], xref: str, operation: str) -> Row | None:
+        field = self.names.employee.xref
+        own = [r for r in rows if text(r.get(field)) == xref]
         if len(own) > 1:
-            raise RecordError(f"{len(own)} HEAT employees carry this {e.xref}: merge them in HEAT",
-                              system=SYSTEM, operation=operation, key=xref, field=e.xref)
+            raise RecordError(f"{len(own)} HEAT employees carry this {field}: merge them in HEAT",
+                              system=SYSTEM, operation=operation, key=xref, field=field)
         return own[0] if own else None
 
     def find_customer(self, xref: str) -> Customer | None:
-        row = self._by_xref(_require(xref, "xref", "find_customer"), "find_customer")
-        return self._customer(row) if row else None
+        row = self._by_xref(require(xref, self.names.employee.xref, "find_customer"), "find_customer")
+        return records.customer(row, self.names) if row else None
 
     def find_customer_by_email(self, email: str) -> list[Customer]:
-        email = _require(email, self.names.employee.email, "find_customer_by_email")
-        rows = self._rows(self.names.sets.employee, eq(self.names.employee.email, email),
-                          self._employee_fields(), "find_customer_by_email", email)
-        return [self._customer(r) for r in rows if _same(r.get(self.names.employee.email), email)]
+        field = self.names.employee.email
+        email = require(email, field, "find_customer_by_email")
+        rows = self._rows(self.names.sets.employee, eq(field, email), records.employee_fields(self.names),
+                          "find_customer_by_email", email)
+        return [records.customer(r, self.names) for r in rows if same(r.get(field), email)]
 
     def find_login(self, login: str) -> Customer | None:
-        login = _require(login, self.names.employee.login, "find_login")
-        rows = [r for r in self._rows(self.names.sets.employee, eq(self.names.employee.login, login),
-                                      self._employee_fields(), "find_login", login)
-                if _same(r.get(self.names.employee.login), login)]
-        return self._customer(rows[0]) if rows else None
+        field = self.names.employee.login
+        login = require(login, field, "find_login")
+        rows = [r for r in self._rows(self.names.sets.employee, eq(field, login),
+                                      records.employee_fields(self.names), "find_login", login)
+                if same(r.get(field), login)]
+        return records.customer(rows[0], self.names) if rows else None
 
     def upsert_organisation(self, name: str) -> str:
-        name = _require(name, self.names.organisation.name, "upsert_organisation")
-        field = self.names.organisation.name
+        field, op = self.names.organisation.name, "upsert_organisation"
+        name = require(name, field, op)
 
         def lookup() -> Row | None:
-            rows = self._rows(self.names.sets.organisation, eq(field, name), [field], "upsert_organisation", name)
-            matches = sorted((r for r in rows if _same(r.get(field), name)), key=lambda r: _text(r.get(RECORD_KEY)))
+            rows = self._rows(self.names.sets.organisation, eq(field, name), [field], op, name)
+            matches = sorted((r for r in rows if same(r.get(field), name)), key=lambda r: text(r.get(RECORD_KEY)))
             return matches[0] if matches else None
 
-        row = lookup() or self._create(self.names.sets.organisation, {field: name}, lookup,
-                                       "upsert_organisation", name)[0]
-        return _text(row.get(RECORD_KEY))
-
-    def _employee_body(self, data: CustomerData, organisation_id: str) -> Row:
-        e = self.names.employee
-        body: Row = {e.xref: data.xref, e.first_name: data.first_name.strip(), e.last_name: data.last_name.strip()}
-        optional = {e.email: data.email, e.phone: data.phone, e.title: data.title}
-        body |= {f: v.strip() for f, v in optional.items() if v and v.strip()}
-        if organisation_id:
-            body[e.organisation_link + "_RecID"] = rec_id(organisation_id)
-            body[e.organisation_link + "_Category"] = self.names.categories.organisation
-        for target, value in data.extra.items():
-            try:
-                body[field_name(target)] = value
-            except ValueError:
-                raise ConfigurationError(f"the customer mapping targets {target!r}, not an ISM field name",
-                                         setting="GOLDHEAT_SITE__MAPPINGS_DIR", system=SYSTEM,
-                                         operation="upsert_customer", key=data.xref) from None
-        return body
-
-    def _adoptable(self, data: CustomerData, candidates: list[Row]) -> list[Row]:
-        """Unclaimed employees that are this person: same email, or same name and no other email."""
-        e = self.names.employee
-        free = [r for r in candidates if not _text(r.get(e.xref)).strip()]
-        if data.email:
-            by_email = [r for r in free if _same(r.get(e.email), data.email)]
-            if len(by_email) > 1:
-                by_email = [r for r in by_email if _same(r.get(e.first_name), data.first_name)
-                            and _same(r.get(e.last_name), data.last_name)] or by_email
-            if by_email:
-                return by_email
-        return [r for r in free if _same(r.get(e.first_name), data.first_name)
-                and _same(r.get(e.last_name), data.last_name)
-                and (not _text(r.get(e.email)).strip() or not data.email or _same(r.get(e.email), data.email))]
+        row = lookup() or self._create(self.names.sets.organisation, {field: name}, lookup, op, name)[0]
+        return text(row.get(RECORD_KEY))
 
     def upsert_customer(self, data: CustomerData, organisation_id: str = "") -> Customer:
+        """Find by CustID, else adopt the person already in HEAT, else create; one GET decides."""
         op, e, employees = "upsert_customer", self.names.employee, self.names.sets.employee
-        xref = _require(data.xref, e.xref, op)
-        _require(data.first_name + data.last_name, e.last_name, op, xref)
-        body = self._employee_body(data, organisation_id)
-        select = self._employee_fields(data.extra)  # names checked by _employee_body
-        # One GET answers "is it ours already?" and "is this person already in HEAT?" at once.
-        wanted = [eq(e.xref, xref)]
-        if data.email.strip():
-            wanted.append(eq(e.email, data.email.strip()))
-        if data.first_name.strip() and data.last_name.strip():
-            wanted.append(eq(e.first_name, data.first_name.strip()) & eq(e.last_name, data.last_name.strip()))
-        candidates = self._rows(employees, any_of(*wanted), select, op, xref)
-        own = [r for r in candidates if _text(r.get(e.xref)) == xref]
-        if len(own) > 1:
-            raise RecordError(f"{len(own)} HEAT employees carry this {e.xref}: merge them in HEAT",
-                              system=SYSTEM, operation=op, key=xref, field=e.xref)
-        if own:
-            return self._customer(self._update(employees, own[0], body, op, xref), data.extra)
-        adopt = self._adoptable(data, candidates)
+        xref = require(data.xref, e.xref, op)
+        require(data.first_name + data.last_name, e.last_name, op, xref)
+        body = records.employee_body(data, organisation_id, self.names)
+        select = records.employee_fields(self.names, data.extra)
+        candidates = self._rows(employees, records.candidates_filter(data, self.names), select, op, xref)
+        own = self._own(candidates, xref, op)
+        if own is not None:
+            return records.customer(self._update(employees, own, body, op, xref), self.names, data.extra)
+        adopt = records.adoptable(data, candidates, self.names)
         if len(adopt) > 1:
             raise RecordError(f"{len(adopt)} HEAT employees without a {e.xref} match this person: "
                               f"stamp the right one's {e.xref} in HEAT", system=SYSTEM, operation=op,
                               key=xref, field=e.email if data.email else e.last_name)
         if adopt:
-            return self._customer(self._update(employees, adopt[0], body, op, xref), data.extra)
+            return records.customer(self._update(employees, adopt[0], body, op, xref), self.names, data.extra)
         row, _ = self._create(employees, body, lambda: self._by_xref(xref, op, data.extra), op, xref)
-        return self._customer(row, data.extra)
+        return records.customer(row, self.names, data.extra)
 
     def set_login(self, customer_id: str, login: str, password: SecretStr) -> None:
-        e = self.names.employee
+        """Self-service login: internal auth with a password HEAT hashes on save, active, enabled."""
+        e, op = self.names.employee, "set_login"
         secret = password.get_secret_value()
         register_secret(secret)
-        login = _require(login, e.login, "set_login", customer_id)
-        _require(secret, e.password, "set_login", customer_id)
+        login = require(login, e.login, op, customer_id)
+        require(secret, e.password, op, customer_id)
         body = {e.login: login, e.internal_auth: True, e.password: secret, e.status: e.active_status,
                 e.disabled: False}
         path = record_path(self.names.sets.employee, customer_id)
-        self._write("PATCH", path, body, "set_login", customer_id)
+        self._write("PATCH", path, body, op, customer_id)
         if e.role_relationship and e.login_role:
-            role = f"{path}/{e.role_relationship}('{self._role_id()}')/$Ref"
-            self._write("PATCH", role, None, "set_login", customer_id)
+            self._write("PATCH", f"{path}/{e.role_relationship}('{self._role_id()}')/$Ref", None, op, customer_id)
 
     def _role_id(self) -> str:
         """The self-service role's RecId, looked up once per backend."""
         e = self.names.employee
         if not self._role:
             rows = [r for r in self._rows(e.role_set, eq(e.role_name, e.login_role), [e.role_name],
-                                          "set_login", e.login_role) if _same(r.get(e.role_name), e.login_role)]
+                                          "set_login", e.login_role) if same(r.get(e.role_name), e.login_role)]
             if not rows:
-                raise ConfigurationError(f"HEAT has no role {e.login_role!r} in {e.role_set}: fix login_role in "
-                                         "heat_ism.toml", setting="GOLDHEAT_SITE__MAPPINGS_DIR",
+                raise ConfigurationError(f"HEAT has no role {e.login_role!r} in {e.role_set}: fix login_role "
+                                         "in heat_ism.toml", setting="GOLDHEAT_SITE__MAPPINGS_DIR",
                                          system=SYSTEM, operation="set_login")
-            self._role = rec_id(_text(rows[0].get(RECORD_KEY)))
+            self._role = rec_id(text(rows[0].get(RECORD_KEY)))
         return self._role
 
     # -- tickets and notes ----------------------------------------------------------------------
 
-    def _ticket(self, row: Row) -> Ticket:
-        i = self.names.incident
-        return Ticket(id=_text(row.get(RECORD_KEY)), number=_text(row.get(i.number)),
-                      customer_id=_text(row.get(i.customer_link + "_RecID")), team=_text(row.get(i.team)),
-                      subject=_text(row.get(i.subject)), status=_text(row.get(i.status)))
-
     def _ticket_row(self, customer_id: str, subject: str, operation: str) -> Row | None:
         i = self.names.incident
-        where = eq(i.customer_link + "_RecID", rec_id(customer_id)) & eq(i.subject, subject)
-        rows = self._rows(self.names.sets.incident, where,
-                          [i.number, i.customer_link + "_RecID", i.team, i.subject, i.status], operation, subject)
-        exact = [r for r in rows if _text(r.get(i.subject)).strip() == subject.strip()]
-        return min(exact, key=lambda r: _text(r.get(RECORD_KEY))) if exact else None
+        where = eq(i.customer_link + RECID, rec_id(customer_id)) & eq(i.subject, subject)
+        rows = self._rows(self.names.sets.incident, where, records.ticket_fields(self.names), operation, subject)
+        return records.first_exact(rows, i.subject, subject)
 
     def find_ticket(self, customer_id: str, subject: str) -> Ticket | None:
-        row = self._ticket_row(customer_id, _require(subject, self.names.incident.subject, "find_ticket"),
-                               "find_ticket")
-        return self._ticket(row) if row else None
+        subject = require(subject, self.names.incident.subject, "find_ticket")
+        row = self._ticket_row(customer_id, subject, "find_ticket")
+        return records.ticket(row, self.names) if row else None
 
     def open_ticket(self, data: TicketData) -> Ticket:
         """An Incident for the team, linked to the customer; an existing one with the subject is reused."""
         i, op = self.names.incident, "open_ticket"
-        subject = _require(data.subject, i.subject, op)
-        team = _require(data.team, i.team, op, subject)
-        body: Row = {i.subject: subject, i.description: data.description,
-                     i.customer_link + "_RecID": rec_id(data.customer_id),
-                     i.customer_link + "_Category": self.names.categories.customer,
-                     i.team: team, i.status: data.status or i.initial_status}
-        for name, value in ((i.category, data.category or i.default_category),
-                            (i.source, data.source or i.default_source)):
-            if value:
-                body[name] = value
+        subject = require(data.subject, i.subject, op)
+        body = records.ticket_body(data, subject, require(data.team, i.team, op, subject), self.names)
 
         def lookup() -> Row | None:
             return self._ticket_row(data.customer_id, subject, op)
 
         found = lookup()
         if found is not None:
-            return self._ticket(found)
+            return records.ticket(found, self.names)
         row, created = self._create(self.names.sets.incident, body, lookup, op, subject)
-        ticket = self._ticket(row)
+        ticket = records.ticket(row, self.names)
         if created:
             self._fresh.remember(ticket.id)
         return ticket
@@ -369,45 +276,33 @@ class IsmBackend:
             reply = self.session.request("GET", path, operation=op, key=ticket_id)
             row = errors.record(reply.status, reply.text, operation=op, key=ticket_id)
         except ConfigurationError as exc:
-            if exc.status != 404:
+            if exc.status != 404:  # a record path's 404 means no such record, not a wrong set
                 raise
             row = {}
         if not row.get(RECORD_KEY):
             raise RecordError("no such HEAT ticket", system=SYSTEM, operation=op, key=ticket_id)
-        return self._ticket(row)
-
-    def _note(self, row: Row) -> Note:
-        n = self.names.note
-        return Note(id=_text(row.get(RECORD_KEY)), ticket_id=_text(row.get(n.parent_link + "_RecID")),
-                    subject=_text(row.get(n.subject)), publish_to_web=_truthy(row.get(n.publish)))
+        return records.ticket(row, self.names)
 
     def _note_row(self, ticket_id: str, subject: str, operation: str) -> Row | None:
         n = self.names.note
-        where = eq(n.parent_link + "_RecID", rec_id(ticket_id)) & eq(n.subject, subject)
-        rows = self._rows(self.names.sets.note, where, [n.parent_link + "_RecID", n.subject, n.publish],
-                          operation, subject)
-        exact = [r for r in rows if _text(r.get(n.subject)).strip() == subject.strip()]
-        return min(exact, key=lambda r: _text(r.get(RECORD_KEY))) if exact else None
+        where = eq(n.parent_link + RECID, rec_id(ticket_id)) & eq(n.subject, subject)
+        rows = self._rows(self.names.sets.note, where, records.note_fields(self.names), operation, subject)
+        return records.first_exact(rows, n.subject, subject)
 
     def find_note(self, ticket_id: str, subject: str) -> Note | None:
-        row = self._note_row(ticket_id, _require(subject, self.names.note.subject, "find_note"), "find_note")
-        return self._note(row) if row else None
+        subject = require(subject, self.names.note.subject, "find_note")
+        row = self._note_row(ticket_id, subject, "find_note")
+        return records.note(row, self.names) if row else None
 
     def add_note(self, ticket_id: str, subject: str, body: str, *, publish_to_web: bool = False) -> Note:
-        """A journal note on the ticket (not shown to the customer unless asked); reused by subject."""
-        n, op = self.names.note, "add_note"
-        subject = _require(subject, n.subject, op)
-        payload: Row = {n.subject: subject, n.body: body, n.publish: bool(publish_to_web),
-                        n.parent_link + "_RecID": rec_id(ticket_id),
-                        n.parent_link + "_Category": self.names.categories.ticket}
-        for name, value in ((n.category, n.default_category), (n.source, n.default_source)):
-            if value:
-                payload[name] = value
+        """A journal note on the ticket, hidden from the customer unless asked; reused by subject."""
+        op = "add_note"
+        subject = require(subject, self.names.note.subject, op)
+        payload = records.note_body(ticket_id, subject, body, publish_to_web, self.names)
 
         def lookup() -> Row | None:
             return self._note_row(ticket_id, subject, op)
 
-        # A ticket this backend has just created holds only the notes it added since: no lookup needed.
         found = None if self._fresh.first_note(ticket_id, subject) else lookup()
         row = found or self._create(self.names.sets.note, payload, lookup, op, subject)[0]
-        return self._note(row)
+        return records.note(row, self.names)

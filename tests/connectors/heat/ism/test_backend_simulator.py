@@ -14,19 +14,16 @@ from connectors.heat import make_backend
 from connectors.heat.base import CustomerData, TicketData
 from connectors.heat.ism.backend import IsmBackend
 
-KEY = "sim-key-0123456789"
-USER, PASSWORD, TENANT = "svc_goldheat", "Sv!c-pass-42", "heat.test"
-TEAM = "Customer Support"
+from tests.fixtures.heat import HEAT_API_KEY as KEY
+from tests.fixtures.heat import HEAT_PASSWORD as PASSWORD
+from tests.fixtures.heat import HEAT_TEAM as TEAM
+from tests.fixtures.heat import HEAT_USER as USER
 
 
 @pytest.fixture
-def simulator() -> Iterator:
-    from connectors.heat.simulator import Simulator
-
-    sim = Simulator(api_keys=[KEY], users={USER: PASSWORD}, tenant=TENANT, port=0)
-    sim.base_url = sim.start()
-    yield sim
-    sim.stop()
+def simulator(heat_simulator):
+    """The shared simulator fixture (fresh data per test), under a shorter name."""
+    return heat_simulator
 
 
 def _settings(base_url: str, **heat: object) -> Settings:
@@ -173,7 +170,7 @@ def test_a_wrong_api_key_is_an_authentication_error(simulator) -> None:
 @pytest.mark.parametrize("suffix", ["", "/HEAT"])
 def test_session_login_with_or_without_heat_prefix(simulator, suffix: str) -> None:
     root = simulator.base_url.removesuffix("/HEAT")
-    settings = _settings(root + suffix, api_key="", username=USER, password=PASSWORD, tenant=TENANT)
+    settings = _settings(root + suffix, api_key="", username=USER, password=PASSWORD, tenant=simulator.tenant)
     backend = IsmBackend.from_settings(settings)
     try:
         assert backend.upsert_customer(JANE).xref == "GM0001"
@@ -183,13 +180,13 @@ def test_session_login_with_or_without_heat_prefix(simulator, suffix: str) -> No
 
 
 def test_bad_session_password_is_an_authentication_error(simulator) -> None:
-    settings = _settings(simulator.base_url, api_key="", username=USER, password="nope-nope", tenant=TENANT)
+    settings = _settings(simulator.base_url, api_key="", username=USER, password="nope-nope", tenant=simulator.tenant)
     with pytest.raises(AuthenticationError, match="GOLDHEAT_HEAT__PASSWORD"):
         IsmBackend.from_settings(settings).find_customer("GM0001")
 
 
 def test_expired_session_logs_in_again_once(simulator, sleeps: list[float]) -> None:
-    settings = _settings(simulator.base_url, api_key="", username=USER, password=PASSWORD, tenant=TENANT)
+    settings = _settings(simulator.base_url, api_key="", username=USER, password=PASSWORD, tenant=simulator.tenant)
     backend = IsmBackend.from_settings(settings, sleep=sleeps.append)
     backend.find_customer("GM0001")
     simulator.inject("expire_sessions")
@@ -279,7 +276,7 @@ def test_a_500_carrying_session_data_is_fatal_and_redacted(backend: IsmBackend, 
         backend.find_customer("GM0001")
     text = str(caught.value) + repr(caught.value.to_dict())
     assert "ISM_5000" in text and "SessionId" in text
-    for leak in ("InternalServices", "HEAT.RestApi", "127.0.0.1", f"{TENANT}#"):
+    for leak in ("InternalServices", "HEAT.RestApi", "127.0.0.1", f"{simulator.tenant}#"):
         assert leak not in text
     assert backend.http_calls == 1
 
