@@ -2,6 +2,7 @@
 
 Paths (after an optional `/HEAT` prefix, matched case-insensitively):
   POST /api/rest/authentication/login | logout
+  POST /api/rest/search/fulltext                                {"Text","ObjectType","Top","Skip"}
   GET  /api/odata/{set}/$metadata                               (Accept: application/xml)
   GET|POST /api/odata/businessobject/{set}
   GET|PATCH|PUT|DELETE /api/odata/businessobject/{set}('{RecId}')
@@ -33,6 +34,7 @@ JSON = "application/json; charset=utf-8"
 NO_INSTANCES = "No instances found."
 _LOGIN = re.compile(r"^/api/rest/authentication/login/?$", re.IGNORECASE)
 _LOGOUT = re.compile(r"^/api/rest/authentication/logout/?$", re.IGNORECASE)
+_FULLTEXT = re.compile(r"^/api/rest/search/fulltext/?$", re.IGNORECASE)
 _ROOT_METADATA = re.compile(r"^/api/odata/\$metadata/?$", re.IGNORECASE)
 _METADATA = re.compile(r"^/api/odata/(?P<set>[^/]+)/\$metadata/?$", re.IGNORECASE)
 _OBJECT = re.compile(r"^/api/odata/businessobject/(?P<set>[^/(]+)(?:\((?P<key>[^)]*)\))?"
@@ -100,6 +102,9 @@ class Api:
             self._allow(method, "POST")
             self.auth.logout(request.headers.get("Authorization") or "")
             return json_reply(200, ism_body(200, "Logged out"))
+        if _FULLTEXT.match(path):
+            self._allow(method, "POST")
+            return self.fulltext(request.json())
         if _ROOT_METADATA.match(path):
             raise not_found()
         if match := _METADATA.match(path):
@@ -134,8 +139,27 @@ class Api:
     # --- authentication ------------------------------------------------------------------------------
     def login(self, request: Request) -> Reply:
         self._allow(request.method, "POST")
-        key = self.auth.login(request.json(), request.host.split(":")[0], self.store)
+        key = self.auth.login(request.json(), request.host, self.store)
         return json_reply(200, key)
+
+    def fulltext(self, body: Any) -> Reply:
+        """Full-text search: the `$search` word-prefix match, in the REST search's own envelope."""
+        if not isinstance(body, dict) or not isinstance(body.get("Text"), str):
+            raise bad_request("Invalid Request Payload")
+        wanted = str(body.get("ObjectType") or "").rstrip("#").split("#")[-1].lower()
+        obj = next((o for o in OBJECTS.values() if o.name.split("#")[-1].lower() == wanted and not o.subtypes), None)
+        if obj is None:
+            raise bad_request(f"Invalid ObjectType {body.get('ObjectType')!r}")
+        try:
+            top, skip = int(body.get("Top") or 20), int(body.get("Skip") or 0)
+        except (TypeError, ValueError):
+            raise bad_request("Invalid Request Payload") from None
+        test = odata.parse_search(body["Text"], obj)
+        with self.store.transaction():
+            rows = [self.rules.present(obj, r) for r in self.store.all(obj.entity_set) if test(r)]
+        meta = [{"Name": f.name, "Type": f.type} for f in obj.fields if not f.write_only]
+        return json_reply(200, {"data": rows[skip:skip + top], "metaData": meta, "totalRows": len(rows),
+                                "keyRef": "RecId", "searchText": body["Text"]})
 
     # --- metadata --------------------------------------------------------------------------------------
     def metadata(self, request: Request, entity_set: str) -> Reply:

@@ -73,7 +73,7 @@ class Auth:
         fields = {str(k).lower(): v for k, v in body.items()}
         tenant, username = str(fields.get("tenant") or ""), str(fields.get("username") or "")
         password, role = str(fields.get("password") or ""), str(fields.get("role") or "Admin")
-        if tenant.lower() not in (self.tenant.lower(), host.lower()) or not password:
+        if tenant.lower() not in (self.tenant.lower(), host.lower(), host.split(":")[0].lower()) or not password:
             raise bad_request(BAD_LOGIN)
         login = self._check_user(username, password) or self._check_employee(username, password, store)
         if not login:

@@ -57,6 +57,7 @@ def test_session_login_returns_a_json_string_key(heat_simulator: Simulator, pref
 
 def test_login_accepts_the_called_host_as_tenant(heat_simulator: Simulator) -> None:
     assert login(heat_simulator, tenant="127.0.0.1").status_code == 200
+    assert login(heat_simulator, tenant=heat_simulator.base_url.split("//")[1]).status_code == 200
 
 
 @pytest.mark.parametrize(("username", "password", "tenant"), [

@@ -147,3 +147,13 @@ def test_metadata_quirks(heat_simulator: Simulator) -> None:
     entity = ET.fromstring(unknown.content).find(f".//{EDM}EntityType")
     assert entity is not None and len(entity) == 0
     assert Raw(heat_simulator.base_url, None).http.get(raw.url("/api/odata/incidents/$metadata")).status_code == 401
+
+
+def test_fulltext_search(api: Raw) -> None:
+    api.employee(LastName="Johnson", LoginID="jj")
+    api.employee(LastName="Smith", LoginID="ss")
+    body = api.post("/api/rest/search/fulltext", {"Text": "john", "ObjectType": "Profile#Employee", "Top": 20,
+                                                  "Skip": 0}).json()
+    assert [r["LoginID"] for r in body["data"]] == ["jj"]
+    assert body["totalRows"] == 1 and body["keyRef"] == "RecId" and body["searchText"] == "john"
+    assert api.post("/api/rest/search/fulltext", {"Text": "x", "ObjectType": "Nothing"}).status_code == 400
