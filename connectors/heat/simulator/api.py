@@ -182,8 +182,8 @@ class Api:
             return json_reply(201, body, headers={"Location": location})
         self._allow(request.method, "GET", "POST")
         query = {k.lower(): v for k, v in request.query.items()}
-        top = odata.parse_count(query.get("$top"), "$top", odata.DEFAULT_TOP, odata.MAX_TOP)
-        skip = odata.parse_count(query.get("$skip"), "$skip", 0)
+        top = odata.parse_count(query.get("$top"), odata.DEFAULT_TOP, odata.MAX_TOP)
+        skip = odata.parse_count(query.get("$skip"), 0)
         tests = [odata.parse_filter(query["$filter"], obj)] if (query.get("$filter") or "").strip() else []
         if (query.get("$search") or "").strip():
             tests.append(odata.parse_search(query["$search"], obj))

@@ -244,7 +244,7 @@ def sort_records(records: list[dict[str, Any]], keys: Iterable[tuple[Field, bool
     return records
 
 
-def parse_count(value: str | None, name: str, default: int, maximum: int | None = None) -> int:
+def parse_count(value: str | None, default: int, maximum: int | None = None) -> int:
     """`$top`/`$skip`: a non-negative integer; `$top` above 100 is refused with 'Invalid Request Payload'."""
     if value is None or value == "":
         return default

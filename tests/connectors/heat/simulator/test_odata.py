@@ -74,13 +74,13 @@ def test_orderby_sorts_nulls_first_and_descending() -> None:
 
 @pytest.mark.parametrize(("value", "expected"), [(None, 25), ("", 25), ("0", 0), ("100", 100)])
 def test_top_values(value: str | None, expected: int) -> None:
-    assert odata.parse_count(value, "$top", odata.DEFAULT_TOP, odata.MAX_TOP) == expected
+    assert odata.parse_count(value, odata.DEFAULT_TOP, odata.MAX_TOP) == expected
 
 
 @pytest.mark.parametrize("value", ["101", "-1", "ten", "1.5"])
 def test_top_refused(value: str) -> None:
     with pytest.raises(IsmError) as caught:
-        odata.parse_count(value, "$top", odata.DEFAULT_TOP, odata.MAX_TOP)
+        odata.parse_count(value, odata.DEFAULT_TOP, odata.MAX_TOP)
     assert caught.value.body["message"] == ["Invalid Request Payload"]
 
 
