@@ -99,6 +99,22 @@ class World:
             base[section] = {**base.get(section, {}), **values} if isinstance(values, dict) else values
         return Settings(**base)
 
+    def cli_env(self) -> dict[str, str]:
+        """The same world as environment variables, for `goldheat` commands run in-process."""
+        import json
+
+        self.settings()  # writes the signature image
+        return {
+            "GOLDHEAT_GOLDMINE__DSN": self.dsn, "GOLDHEAT_GOLDMINE__DIALECT": self.dialect,
+            "GOLDHEAT_HEAT__BASE_URL": self.simulator.base_url, "GOLDHEAT_HEAT__API_KEY": self.api_key,
+            "GOLDHEAT_STATE__URL": self.state.url.render_as_string(hide_password=False),
+            "GOLDHEAT_LETTERS__OUTPUT_DIR": str(self.tmp / "letters"),
+            "GOLDHEAT_LETTERS__SIGNATURES": json.dumps({SM: str(self.tmp / "ashaw.png")}),
+            "GOLDHEAT_VAR_DIR": str(self.tmp / "var"), "GOLDHEAT_LOG__LEVEL": "DEBUG",
+            "GOLDHEAT_LOG__FORMAT": "json", "GOLDHEAT_RETRY__ATTEMPTS": "2",
+            "GOLDHEAT_RETRY__INITIAL_WAIT_SECONDS": "0",
+        }
+
     def connector(self, settings: Settings | None = None) -> GoldMineConnector:
         settings = settings or self.settings()
         return GoldMineConnector(settings.goldmine, lambda: pyodbc.connect(self.dsn), Dialect(self.dialect),
