@@ -125,13 +125,14 @@ class IsmBackend:
 
         def attempt() -> tuple[Row, bool]:
             nonlocal sent
-            if sent:
-                found = lookup()
-                if found is not None:
-                    return found, False
-            sent = True
-            created = self._write("POST", collection_path(entity_set), body, operation, key)
-            return (created, True) if created.get(RECORD_KEY) else (lookup() or created, False)
+            with self.session.single_attempt():  # this loop is the retry: no retries nested in it
+                if sent:
+                    found = lookup()
+                    if found is not None:
+                        return found, False
+                sent = True
+                created = self._write("POST", collection_path(entity_set), body, operation, key)
+                return (created, True) if created.get(RECORD_KEY) else (lookup() or created, False)
 
         return call_with_retry(self.session.retry, attempt, sleep=self.session.sleep)
 

@@ -11,11 +11,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
 import urllib.parse
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -93,6 +94,7 @@ class IsmSession:
         self._owns_http = owns_http
         self.calls = 0
         self.logins = 0
+        self._local = threading.local()
 
     @property
     def uses_login(self) -> bool:
@@ -106,9 +108,20 @@ class IsmSession:
         def attempt() -> Reply:
             return self._authenticated(method, path, params, body, operation, key)
 
-        if method in IDEMPOTENT:
+        if method in IDEMPOTENT and not getattr(self._local, "single", False):
             return call_with_retry(self.retry, attempt, sleep=self.sleep)
         return attempt()
+
+    @contextlib.contextmanager
+    def single_attempt(self) -> Iterator[None]:
+        """Requests in this block are tried once: for calls made inside a caller's own retry loop,
+        so that the number of tries stays `retry.attempts`, not its square."""
+        previous = getattr(self._local, "single", False)
+        self._local.single = True
+        try:
+            yield
+        finally:
+            self._local.single = previous
 
     def _authenticated(self, method: str, path: str, params: Mapping[str, str] | None,
                        body: Mapping[str, Any] | None, operation: str, key: str | None) -> Reply:
@@ -118,6 +131,10 @@ class IsmSession:
             # An expired session: log in again (unless another thread already has) and retry once.
             reply = self._send(method, path, params, body, self._relogin(authorization), operation, key)
         error = errors.classify(reply.status, reply.text, reply.headers, operation=operation, key=key)
+        if reply.status == 401 and self.uses_login:
+            raise AuthenticationError(
+                "HEAT refused a fresh session key: check that GOLDHEAT_HEAT__ROLE may use the REST API",
+                system=errors.SYSTEM, operation=operation, key=key, status=401, code=error.code if error else None)
         if error is not None:
             raise error
         return reply

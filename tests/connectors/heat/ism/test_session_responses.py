@@ -205,3 +205,27 @@ def test_a_400_on_set_login_never_echoes_the_password() -> None:
     sent = json.loads(responses.calls[0].request.body)
     assert sent == {"LoginID": "jdoe", "IsInternalAuth": True, "InternalAuthPasswd": password,
                     "Status": "Active", "Disabled": False}
+
+
+@responses.activate
+def test_a_failing_create_is_tried_attempts_times_with_a_lookup_before_each_resend() -> None:
+    """No retry nests inside the create's own loop: 4 POSTs, each after one lookup, then give up."""
+    responses.get(EMPLOYEES, body="")
+    responses.post(EMPLOYEES, status=502)
+    backend = IsmBackend(IsmSession(requests.Session(), BASE, api_key=SecretStr(KEY),
+                                    retry=RetrySettings(attempts=4, initial_wait_seconds=0), sleep=lambda s: None))
+    with pytest.raises(RetriableError):
+        backend.upsert_customer(CustomerData("A1", "Jane", "Doe", ""))
+    assert [c.request.method for c in responses.calls] == ["GET", "POST"] + ["GET", "POST"] * 3
+
+
+@responses.activate
+def test_a_lookup_failing_inside_the_create_loop_is_not_retried_on_its_own() -> None:
+    responses.get(EMPLOYEES, body="")
+    responses.post(EMPLOYEES, status=503)
+    responses.get(EMPLOYEES, status=503)
+    backend = IsmBackend(IsmSession(requests.Session(), BASE, api_key=SecretStr(KEY),
+                                    retry=RetrySettings(attempts=3, initial_wait_seconds=0), sleep=lambda s: None))
+    with pytest.raises(RetriableError):
+        backend.upsert_customer(CustomerData("A1", "Jane", "Doe", ""))
+    assert backend.http_calls == 4  # GET, POST, then two tries that each fail at their lookup
