@@ -2,6 +2,7 @@
 
 Paths (after an optional `/HEAT` prefix, matched case-insensitively):
   POST /api/rest/authentication/login | logout
+  POST|GET|DELETE /api/rest/Attachment                          (multipart upload; ?ID= to read/delete)
   POST /api/rest/search/fulltext                                {"Text","ObjectType","Top","Skip"}
   GET  /api/odata/{set}/$metadata                               (Accept: application/xml)
   GET|POST /api/odata/businessobject/{set}
@@ -17,59 +18,28 @@ from __future__ import annotations
 import json
 import re
 import secrets
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from connectors.heat.simulator import odata
+from connectors.heat.simulator.attachments import Attachments
 from connectors.heat.simulator.auth import Auth, Principal
 from connectors.heat.simulator.errors import INVALID_KEY, IsmError, bad_request, ism_body, not_found
 from connectors.heat.simulator.faults import Fault, gateway_page, retry_after_header
+from connectors.heat.simulator.messages import Reply, Request, json_reply
 from connectors.heat.simulator.metadata import edmx
 from connectors.heat.simulator.objects import OBJECTS, BusinessObject, Relationship, find_object
 from connectors.heat.simulator.rules import Rules
 from connectors.heat.simulator.store import Store
 
-JSON = "application/json; charset=utf-8"
 NO_INSTANCES = "No instances found."
 _LOGIN = re.compile(r"^/api/rest/authentication/login/?$", re.IGNORECASE)
 _LOGOUT = re.compile(r"^/api/rest/authentication/logout/?$", re.IGNORECASE)
+_ATTACHMENT = re.compile(r"^/api/rest/attachment/?$", re.IGNORECASE)
 _FULLTEXT = re.compile(r"^/api/rest/search/fulltext/?$", re.IGNORECASE)
 _ROOT_METADATA = re.compile(r"^/api/odata/\$metadata/?$", re.IGNORECASE)
 _METADATA = re.compile(r"^/api/odata/(?P<set>[^/]+)/\$metadata/?$", re.IGNORECASE)
 _OBJECT = re.compile(r"^/api/odata/businessobject/(?P<set>[^/(]+)(?:\((?P<key>[^)]*)\))?"
                      r"(?:/(?P<rel>[^/(]+)(?:\((?P<tkey>[^)]*)\))?(?:/(?P<ref>\$ref))?)?/?$", re.IGNORECASE)
-
-
-@dataclass(slots=True)
-class Request:
-    method: str
-    path: str  # without the /HEAT prefix and the query
-    query: dict[str, str]
-    headers: Mapping[str, str]
-    body: bytes = b""
-    prefix: str = ""  # "" or the "/HEAT" the client used
-    host: str = "127.0.0.1"
-    client_ip: str = "127.0.0.1"
-
-    def json(self) -> Any:
-        try:
-            return json.loads(self.body.decode("utf-8-sig")) if self.body.strip() else None
-        except (UnicodeDecodeError, ValueError):
-            raise bad_request("Invalid Request Payload") from None
-
-
-@dataclass(slots=True)
-class Reply:
-    status: int
-    payload: bytes = b""
-    content_type: str = JSON
-    headers: dict[str, str] = field(default_factory=dict)
-    auth: str | None = None
-
-
-def json_reply(status: int, body: Any, **kw: Any) -> Reply:
-    return Reply(status, json.dumps(body, default=str).encode(), **kw)
 
 
 def parse_key(raw: str | None) -> str:
@@ -82,6 +52,7 @@ def parse_key(raw: str | None) -> str:
 class Api:
     def __init__(self, store: Store, auth: Auth, rules: Rules, *, exact_count: bool = False):
         self.store, self.auth, self.rules, self.exact_count = store, auth, rules, exact_count
+        self.attachments = Attachments(store, rules)
 
     def handle(self, request: Request) -> Reply:
         principal: Principal | None = None
@@ -102,6 +73,9 @@ class Api:
             self._allow(method, "POST")
             self.auth.logout(request.headers.get("Authorization") or "")
             return json_reply(200, ism_body(200, "Logged out"))
+        if _ATTACHMENT.match(path):
+            self._allow(method, "POST", "GET", "DELETE")
+            return self.attachments.handle(request, principal.actor)
         if _FULLTEXT.match(path):
             self._allow(method, "POST")
             return self.fulltext(request.json())

@@ -119,6 +119,7 @@ _PARENT = Link("ParentLink", {"Incident": "incidents", "ServiceReq": "servicereq
 _TICKET_CHILDREN = (
     ("ContainsJournal", ("journal__notess",), "ParentLink"),
     ("ContainsTask", ("task__assignments",), "ParentLink"),
+    ("ContainsAttachment", ("attachments",), "ParentLink"),
 )
 
 
@@ -212,6 +213,10 @@ JOURNAL = BusinessObject("Journal", "journals", fields=NOTES.fields, creatable=F
                          subtypes=("journal__notess",))
 TASK = BusinessObject("Task", "tasks", fields=ASSIGNMENT.fields, creatable=False,
                       subtypes=("task__assignments",))
+ATTACHMENT = BusinessObject(
+    "Attachment", "attachments",
+    fields=(*_audit(), Field("ATTACHNAME", max_length=255), Field("FileSize", "int", server=True), *_CHILD_FIELDS),
+    links=(_PARENT,), creatable=False)  # uploaded through /api/rest/Attachment only
 TEAM = BusinessObject(
     "StandardUserTeam", "standarduserteams",
     fields=(*_audit(), Field("Team", max_length=100), Field("Description", "text"),
@@ -224,7 +229,7 @@ ROLE = BusinessObject(
     required={"*": ("Name",)}, unique=("Name",))
 
 OBJECTS: dict[str, BusinessObject] = {o.entity_set: o for o in (
-    INCIDENT, SERVICE_REQ, EMPLOYEE, ORG_UNIT, NOTES, ASSIGNMENT, JOURNAL, TASK, TEAM, ROLE)}
+    INCIDENT, SERVICE_REQ, EMPLOYEE, ORG_UNIT, NOTES, ASSIGNMENT, JOURNAL, TASK, ATTACHMENT, TEAM, ROLE)}
 STORED_SETS = tuple(name for name, o in OBJECTS.items() if not o.subtypes)
 DEFAULT_ROLES = ("Admin", "SelfService", "ServiceDeskAnalyst")
 

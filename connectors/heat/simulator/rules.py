@@ -68,9 +68,11 @@ class Rules:
     # --- entry points (call inside a store transaction) ----------------------------------------------
     def create(self, obj: BusinessObject, body: Any, actor: Actor) -> dict[str, Any]:
         if not obj.creatable:
-            raise bad_request(f"{obj.name} is a base business object and cannot be created; "
-                              "create one of its subtypes")
-        changes = self.changes(obj, body, None, actor)
+            raise bad_request(f"{obj.name} is a base business object and cannot be created; create one of "
+                              "its subtypes" if obj.subtypes else f"{obj.name} cannot be created through OData")
+        return self.insert(obj, self.changes(obj, body, None, actor), actor)
+
+    def insert(self, obj: BusinessObject, changes: dict[str, Any], actor: Actor) -> dict[str, Any]:
         record: dict[str, Any] = {f.name: f.default for f in obj.fields}
         record.update(changes)
         record["RecId"] = new_rec_id()

@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 from zoneinfo import ZoneInfo
 
-from connectors.heat.simulator.api import Api, Request, json_reply
+from connectors.heat.simulator.api import Api
+from connectors.heat.simulator.messages import Request, json_reply
 from connectors.heat.simulator.auth import API_KEY_OWNER, Auth
 from connectors.heat.simulator.errors import ism_body
 from connectors.heat.simulator.faults import Fault, Faults
