@@ -104,7 +104,7 @@ class GoldMineConnector(WriterMixin):
             if page:
                 yield [rows.account(r) for r in page]
                 last = rows.s(page[-1], "ACCOUNTNO")
-                if last <= after:
+                if last == after:  # collation order, not Python's: only "no progress" is checked
                     raise RuntimeError("ACCOUNTNO keyset did not advance; refusing to loop")
                 after = last
             if len(page) < size:
@@ -233,9 +233,20 @@ class GoldMineConnector(WriterMixin):
         return Changes(rows=[convert(r) for r in batch.rows], cursor=batch.cursor)
 
     def _opportunity_changes(self, cursor: ChangeCursor, limit: int) -> Changes:
-        everything = self._opportunities(
-            lambda tx: tx.query("SELECT " + reads.cols(reads.OPMGR_COLUMNS) + " FROM OPMGR WHERE RECTYPE = ? "
-                                "ORDER BY OPID", ["O"]))
+        """Every opportunity's hash over header, contact link and fields: two reads in all."""
+        def work(tx: Tx) -> list[Opportunity]:
+            opmgr = tx.query(f"SELECT {reads.cols(reads.OPMGR_COLUMNS)} FROM OPMGR WHERE RECTYPE IN (?, ?)",
+                             ["O", "OC"])
+            fields: dict[str, list[dict[str, Any]]] = {}
+            for r in tx.query(f"SELECT {reads.cols(reads.OPMGRFLD_COLUMNS)} FROM OPMGRFLD"):
+                fields.setdefault(rows.s(r, "LOPID"), []).append(r)
+            links: dict[str, list[dict[str, Any]]] = {}
+            for r in opmgr:
+                links.setdefault(rows.s(r, "OPID"), []).append(r)
+            return [rows.opportunity(h, fields.get(rows.s(h, "OPID"), []), links.get(rows.s(h, "OPID"), []))
+                    for h in opmgr if rows.s(h, "RECTYPE") == "O"]
+
+        everything = self._run("changes_since", work, key="opportunities")
         by_opid = {o.opid: o for o in everything}
         hashes = {o.opid: rows.row_hash({"V": repr(o)}) for o in everything}
         returned, new_cursor = changefeed.advance_by_hash(cursor, hashes, limit=limit)

@@ -100,7 +100,7 @@ class WriterMixin:
             company = (s(contact1, "CONTACT") or s(contact1, "COMPANY")) if contact1 else ""
             new_id = recid or self._fresh_recid(tx, "CAL")
             self._insert(tx, "CAL", writes.cal_row(a, recid=new_id, stamp=self._stamp(), company=company),
-                         key=new_id)
+                         key=a.accountno or new_id)
             self._summaries().refresh_cal(tx, a.accountno)
             return new_id
 
@@ -168,7 +168,7 @@ class WriterMixin:
             new_id = history_recid or self._fresh_recid(tx, "CONTHIST")
             self._insert(tx, "CONTHIST", writes.completion_row(
                 cal, recid=new_id, stamp=stamp, resultcode=resultcode, notes=notes, successful=successful,
-                ref_length=self.settings.ref_length, ondate=ondate), key=new_id)
+                ref_length=self.settings.ref_length, ondate=ondate), key=recid)
             tx.execute(*writes.delete("CAL", {"RECID": recid}))
             self._synclog.delete(tx, "CAL", recid, completion=True)
             if s(cal, "RSVP") == "Y":
@@ -194,7 +194,7 @@ class WriterMixin:
             row = writes.history_row(h, recid=new_id, stamp=self._stamp(),
                                      contact=s(contact1, "CONTACT") if contact1 else "",
                                      ref_length=self.settings.ref_length)
-            self._insert(tx, "CONTHIST", row, key=new_id)
+            self._insert(tx, "CONTHIST", row, key=h.accountno or new_id)
             self._summaries().refresh_history(tx, h.accountno)
             return new_id
 
