@@ -4,7 +4,9 @@ Built from the reference (`reference/heat.md` §2–§3), not from goldheat's cl
 the integration tests and outside evaluations all stand on it. Modules:
 
 - `server`   the HTTP layer, `Simulator` (start/stop/inject/records) and `run_forever`
-- `api`      routing of one request to an answer (auth, OData, relationships)
+- `api`      routing of one request to an answer (auth, OData, relationships, REST extras)
+- `messages` the request and answer values passed between `server` and `api`
+- `attachments` `/api/rest/Attachment` upload, download and delete
 - `auth`     API keys, session login/logout and session expiry
 - `objects`  business objects: fields, lengths, pick lists, links, relationships, status rules
 - `rules`    what the server does to a record on create/update (server-filled fields, validation)

@@ -3,6 +3,7 @@
 Paths (after an optional `/HEAT` prefix, matched case-insensitively):
   POST /api/rest/authentication/login | logout
   POST|GET|DELETE /api/rest/Attachment                          (multipart upload; ?ID= to read/delete)
+  POST /api/rest/ServiceRequest/new                             (always refused, with a 200: avoid it)
   POST /api/rest/search/fulltext                                {"Text","ObjectType","Top","Skip"}
   GET  /api/odata/{set}/$metadata                               (Accept: application/xml)
   GET|POST /api/odata/businessobject/{set}
@@ -35,6 +36,7 @@ NO_INSTANCES = "No instances found."
 _LOGIN = re.compile(r"^/api/rest/authentication/login/?$", re.IGNORECASE)
 _LOGOUT = re.compile(r"^/api/rest/authentication/logout/?$", re.IGNORECASE)
 _ATTACHMENT = re.compile(r"^/api/rest/attachment/?$", re.IGNORECASE)
+_SERVICE_REQUEST_NEW = re.compile(r"^/api/rest/servicerequest/new/?$", re.IGNORECASE)
 _FULLTEXT = re.compile(r"^/api/rest/search/fulltext/?$", re.IGNORECASE)
 _ROOT_METADATA = re.compile(r"^/api/odata/\$metadata/?$", re.IGNORECASE)
 _METADATA = re.compile(r"^/api/odata/(?P<set>[^/]+)/\$metadata/?$", re.IGNORECASE)
@@ -76,6 +78,10 @@ class Api:
         if _ATTACHMENT.match(path):
             self._allow(method, "POST", "GET", "DELETE")
             return self.attachments.handle(request, principal.actor)
+        if _SERVICE_REQUEST_NEW.match(path):
+            self._allow(method, "POST")  # request offerings are not modelled: refused, with a 200 (§3.3)
+            return json_reply(200, {"IsSuccess": False, "ErrorMessage": "Subscription not found",
+                                    "ServiceRequests": None})
         if _FULLTEXT.match(path):
             self._allow(method, "POST")
             return self.fulltext(request.json())

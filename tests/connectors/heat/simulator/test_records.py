@@ -190,3 +190,9 @@ def test_set_names_ignore_case(api: Raw) -> None:
     api.incident()
     assert api.get("Incidents").status_code == 200
     assert api.post("journal__Notess", {"Subject": "n"}).status_code == 201
+
+
+def test_service_request_new_refuses_with_a_200(api: Raw, heat_simulator: Simulator) -> None:
+    response = api.post("/api/rest/ServiceRequest/new", {"subscriptionId": "x", "parameters": {}})
+    assert response.status_code == 200 and response.json()["IsSuccess"] is False
+    assert heat_simulator.records("servicereqs") == []
