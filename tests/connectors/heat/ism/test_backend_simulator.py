@@ -135,6 +135,18 @@ def test_self_service_login(backend: IsmBackend, simulator) -> None:
     assert stored["IsInternalAuth"] is True and stored["Disabled"] is False and stored["Status"] == "Active"
     assert "S3cret!pass-word" not in repr(stored)
     assert all("S3cret" not in str(r) for r in simulator.requests)
+    assert simulator.password_matches("jobrien", "S3cret!pass-word")
+    roles = requests.get(f"{simulator.base_url}/api/odata/businessobject/employees('{customer.id}')"
+                         "/EmployeeAssociatedRole", headers={"Authorization": f"rest_api_key={KEY}"}, timeout=5)
+    assert [r["Name"] for r in roles.json()["value"]] == ["SelfService"]
+    calls = backend.http_calls
+    backend.set_login(customer.id, "jobrien", SecretStr("S3cret!pass-word"))
+    assert backend.http_calls - calls == 2  # the role's RecId is looked up once per backend
+    customer_view = IsmBackend.from_settings(_settings(simulator.base_url, api_key="", username="jobrien",
+                                                       password="S3cret!pass-word", role="SelfService"))
+    customer_view.session.request("GET", "odata/businessobject/incidents", params={"$top": "1"},
+                                  operation="self_service_check")
+    assert customer_view.session.logins == 1
 
 
 def test_ticket_and_private_note(backend: IsmBackend, simulator) -> None:
