@@ -77,6 +77,7 @@ def serve(settings: Settings, role: Role = Role.ALL, *, concurrency: int | None 
     from config.logs import configure_logging
 
     settings = service_settings(settings, loglevel)
+    settings.var_dir.mkdir(parents=True, exist_ok=True)
     configure_logging(settings)
     _quiet_celery_logging()
     serves_metrics = settings.service.metrics_port > 0 and role in (Role.ALL, Role.WORKER)

@@ -13,6 +13,8 @@ Each periodic job runs under the single-run guard (`jobs.service.guard`): a tick
 job already running elsewhere is skipped, because that run does the work. The one exception is a
 redelivery of the very task whose process died holding the lease (SIGKILL, `reject_on_worker_lost`):
 it retries once the dead holder's lease has run out, so a killed daily job is finished the same day.
+If on that retry the lease is still held under its id, the holder is alive (Redis redelivered a
+job that outlived the visibility timeout) and the copy is skipped.
 """
 
 from __future__ import annotations
@@ -74,7 +76,7 @@ def _busy(task: Task, engine: Engine, lease_name: str, job: str) -> dict[str, An
     from jobs.state.locks import current
 
     lease = current(engine, lease_name)
-    if lease is not None and lease.holder.split("@")[0] == task.request.id:
+    if lease is not None and lease.holder.split("@")[0] == task.request.id and not task.request.retries:
         countdown = lease.remaining() + 1
         log.warning("redelivered while the dead run's lease lasts; retrying", job=job, seconds=countdown)
         raise task.retry(countdown=countdown, expires=countdown + 3600)

@@ -42,8 +42,13 @@ class Processes:
         return proc
 
     def kill(self, proc: subprocess.Popen[bytes], sig: int = signal.SIGKILL) -> None:
+        """SIGKILL goes to the whole process group (worker and pool); SIGTERM to the main process,
+        which shuts down warmly (its pool processes with it)."""
         try:
-            os.killpg(proc.pid, sig)
+            if sig == signal.SIGKILL:
+                os.killpg(proc.pid, sig)
+            else:
+                os.kill(proc.pid, sig)
         except ProcessLookupError:
             pass
         try:
