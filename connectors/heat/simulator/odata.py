@@ -5,7 +5,8 @@ for a quote; bare numbers, dates and date-times (`2026-01-01`, `…T00:00:00Z`, 
 `false`, `null` and the string `'$NULL'` (null or blank). `eq`/`ne` on strings ignore case. An
 unknown field or a bad literal is a 400 ISM_4000; typed literals like `datetime'…'` too. Function
 calls (`contains(Subject,'x')`, `startswith(...) eq true`) are *silently ignored*: they match every
-record, as the real server was seen to do. A naive date-time literal is taken as UTC.
+record, as the real server was seen to do. A naive date-time literal is taken as UTC; a quoted
+date on a date field is accepted too (the reference only says unquoted works).
 """
 
 from __future__ import annotations
