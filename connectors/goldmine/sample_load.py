@@ -67,9 +67,13 @@ def as_tuples(table: str, rows: Iterable[dict[str, Any] | tuple[Any, ...]]) -> I
 def insert_rows(conn: Any, dialect: Dialect, table: str,
                 rows: Iterable[dict[str, Any] | tuple[Any, ...]], *,
                 method: LoadMethod | None = None, rows_per_batch: int | None = None,
-                stats: LoadStats | None = None,
+                stats: LoadStats | None = None, commit_rows: int | None = None,
                 on_batch: Callable[[int], None] | None = None) -> LoadStats:
-    """Insert rows (dicts by column, or tuples in column order) in batches, committing each."""
+    """Insert rows (dicts by column, or tuples in column order) in batches.
+
+    A transaction holds `commit_rows` rows (default: one batch); a failure rolls back the
+    transaction in progress and re-raises, leaving the rows committed before it.
+    """
     method = method or DEFAULT_METHOD[dialect]
     stats = stats if stats is not None else LoadStats()
     columns = TABLES[table].column_names
@@ -82,6 +86,7 @@ def insert_rows(conn: Any, dialect: Dialect, table: str,
         cursor.fast_executemany = True
     full_batch_sql = f"INSERT INTO {table} ({column_list}) VALUES " + ", ".join([one] * size)
     stream = as_tuples(table, rows)
+    uncommitted = 0
     try:
         while batch := list(islice(stream, size)):
             if method is LoadMethod.VALUES:
@@ -92,11 +97,17 @@ def insert_rows(conn: Any, dialect: Dialect, table: str,
             else:
                 cursor.executemany(single, batch)
                 stats.round_trips += 1 if method is LoadMethod.FAST else len(batch)
-            conn.commit()
-            stats.round_trips += 1
+            uncommitted += len(batch)
+            if uncommitted >= (commit_rows or size):
+                conn.commit()
+                stats.round_trips += 1
+                uncommitted = 0
             stats.rows[table] = stats.rows.get(table, 0) + len(batch)
             if on_batch:
                 on_batch(len(batch))
+        if uncommitted:
+            conn.commit()
+            stats.round_trips += 1
     except Exception:
         conn.rollback()
         raise
@@ -120,7 +131,7 @@ def load_sample(conn: Any, dialect: Dialect, sample: Any, *, progress: bool = Fa
         for table, rows in sample.tables():
             task = bar.add_task(table, total=sample.history if table == "CONTHIST" else None) if bar else None
             on_batch = (lambda n, task=task: bar.advance(task, n)) if bar else None
-            with _indexes_deferred(conn, dialect, table, defer_indexes, stats):
+            with indexes_deferred(conn, dialect, table, defer_indexes, stats):
                 insert_rows(conn, dialect, table, rows, method=method, stats=stats, on_batch=on_batch)
             if bar:
                 bar.update(task, total=stats.rows[table], completed=stats.rows[table])
@@ -141,7 +152,7 @@ def _progress_bar() -> Any:
 
 
 @contextmanager
-def _indexes_deferred(conn: Any, dialect: Dialect, table: str, defer: bool,
+def indexes_deferred(conn: Any, dialect: Dialect, table: str, defer: bool,
                       stats: LoadStats) -> Iterator[None]:
     spec = TABLES[table]
     secondary = [ix for ix in spec.indexes if not ix.unique] if defer else []

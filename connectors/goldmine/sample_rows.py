@@ -215,7 +215,7 @@ def opportunities(sample: Sample) -> Iterator[Row]:
                 "OPID": opp.recid, "RECTYPE": "OC", "ACCOUNTNO": a.accountno, "USERID": "",
                 "FLAGS": "", "COMPANY": a.company, "CONTACT": opp.contact.name, "NAME": "",
                 "STATUS": "", "CYCLE": "", "STAGE": "", "U_STAGE": "", "SOURCE": "", "F1": "",
-                "F2": "", "F3": "", "FORAMT": 0.0, "FORPROB": 0, "CLOSEAMT": 0.0, "NOTES": None,
+                "F2": "", "F3": "", "STARTDATE": None, "CLOSEBY": None, "CLOSEDDATE": None, "FORAMT": 0.0, "FORPROB": 0, "CLOSEAMT": 0.0, "NOTES": None,
                 "PRODUCTNAME": "", "RECID": links(at(opp.start, "09:00"), a.sm),
             }
             yield fit("OPMGR", link)
