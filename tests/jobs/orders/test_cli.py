@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import logging
 
 import pytest
+import structlog
 from typer.testing import CliRunner
 
 from jobs.cli import app
@@ -19,6 +21,13 @@ def goldheat(world: World, *args: str):
         return CliRunner().invoke(app, list(args), env=world.cli_env())
     finally:
         reset_settings()
+        restore_logging()
+
+
+def restore_logging() -> None:
+    """The CLI configured logging to its runner's stream, now closed: back to the defaults."""
+    structlog.reset_defaults()
+    logging.getLogger().handlers.clear()
 
 
 def test_sync_order_dry_run_prints_field_by_field_and_changes_nothing(world: World) -> None:

@@ -17,7 +17,7 @@ from config.logs import configure_logging
 from config.settings import Settings
 from jobs.orders.job import explain, run, sync_order
 from jobs.state.db import metadata
-from tests.jobs.orders.test_cli import goldheat
+from tests.jobs.orders.test_cli import goldheat, restore_logging
 from tests.jobs.orders.test_exactly_once import Crash, crash_at
 from tests.jobs.orders.test_sync_order import ACC, OPID, sf_order
 from tests.jobs.orders.world import World, issued_password, pdf_text
@@ -88,4 +88,4 @@ def test_the_password_is_only_in_the_note_and_the_letter(world: World) -> None:
 @pytest.fixture(autouse=True)
 def _restore_logging():
     yield
-    configure_logging(Settings())
+    restore_logging()
