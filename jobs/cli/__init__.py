@@ -11,7 +11,7 @@ import typer
 from jobs.cli.app import app
 
 # Importing a command module registers its commands on `app`.
-from jobs.cli import check, demo, orders, runs, sandbox, service  # noqa: E402,F401
+from jobs.cli import check, demo, orders, runs, sandbox, service, web  # noqa: E402,F401
 
 
 def main() -> None:

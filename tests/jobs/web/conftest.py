@@ -1,0 +1,62 @@
+"""Fixtures of the web console's tests: staff users of each role, the app over a fake service."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from config.settings import LettersSettings, Settings, WebSettings, WebUser
+from jobs.web.app import create_app
+from argon2 import PasswordHasher
+from tests.jobs.web.fake_service import FakeOrder, FakeOrderService
+
+PASSWORDS = {"sam": "sales-admin-pass-1", "vic": "viewer-pass-1234", "sue": "support-pass-123"}
+ROLES = {"sam": "sales_admin", "vic": "viewer", "sue": "support"}
+# Cheap hashes keep the suite fast; verification reads the cost from the hash itself.
+_HASHES = {name: PasswordHasher(time_cost=1, memory_cost=8192).hash(pw) for name, pw in PASSWORDS.items()}
+_TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def web_settings(tmp_path: Path, **web: Any) -> Settings:
+    users = {name: WebUser(password_hash=_HASHES[name], role=ROLES[name]) for name in PASSWORDS}
+    return Settings(var_dir=tmp_path / "var", letters=LettersSettings(output_dir=tmp_path / "letters"),
+                    web=WebSettings(users=users, **web))
+
+
+def csrf(client: FlaskClient, path: str = "/login") -> str:
+    page = client.get(path).get_data(as_text=True)
+    found = _TOKEN.search(page)
+    assert found, f"no CSRF token on {path}"
+    return found.group(1)
+
+
+def sign_in(client: FlaskClient, name: str) -> None:
+    response = client.post("/login", data={"username": name, "password": PASSWORDS[name],
+                                           "csrf_token": csrf(client)})
+    assert response.status_code == 302, response.get_data(as_text=True)
+
+
+@pytest.fixture
+def fake(tmp_path: Path) -> FakeOrderService:
+    (tmp_path / "letters").mkdir()
+    service = FakeOrderService(tmp_path / "letters")
+    service.add(FakeOrder("OP0000000000001", "PO-1001", "Acme Optics Ltd"))
+    service.add(FakeOrder("OP0000000000002", "PO-1002", "Borealis Labs", fail_once={"ticket"}))
+    return service
+
+
+@pytest.fixture
+def app(tmp_path: Path, fake: FakeOrderService) -> Flask:
+    app = create_app(web_settings(tmp_path), fake)
+    app.config["TESTING"] = True
+    return app
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
