@@ -8,9 +8,10 @@ ROWLOCK)` table hint / `FOR UPDATE`), how dates are bound and read back, which d
 Facts behind the choices, measured on this machine's drivers where they run:
 * PostgreSQL folds the unquoted upper-case names to lower case, so result column names are
   upper-cased on read (`column_names`).
-* SQLite (GoldMine `datetime` -> TEXT) stores whatever text the driver makes of a bound value
-  (`2026-01-02 00:00:00.000` for a datetime, `2026-01-02` for a date), which would break ordering
-  and equality, so dates are bound there as fixed `YYYY-MM-DD HH:MM:SS` text.
+* SQLite (GoldMine `datetime` -> TEXT) stores whatever text the driver makes of a bound value:
+  `2026-01-02 00:00:00.000` for a datetime but `2026-01-02` for a date, and compares them as text.
+  So every date is bound as a datetime at midnight, on every dialect, and the sample loader and
+  test fixtures do the same: one text form, which orders and compares correctly.
 * `fast_executemany` works with msodbcsql and psqlODBC; MariaDB Connector/ODBC fails the batch and
   the SQLite3 driver crashes the process, so both get plain `executemany`.
 * SQL Server compares varchar ignoring trailing spaces and seeks indexes only when a parameter is
@@ -116,10 +117,7 @@ class SqlDialect:
             return None
         if isinstance(value, dt.datetime):
             value = value.date()
-        midnight = dt.datetime(value.year, value.month, value.day)
-        if self.dialect is Dialect.SQLITE:
-            return midnight.strftime("%Y-%m-%d %H:%M:%S")
-        return midnight
+        return dt.datetime(value.year, value.month, value.day)
 
     @staticmethod
     def read_date(value: Any) -> dt.date | None:

@@ -59,7 +59,7 @@ def test_schedule_activity_fills_cal_like_goldmine(gm, gm_db):
     assert (row["STATUS"], row["COMPANY"], row["LINKRECID"], row["ORIG_TIME"]) == (" 1", "Kate Bush", "", "10:30")
     assert (row["CREATEBY"], SqlDialect.read_date(row["CREATEON"]), row["CREATEAT"]) == ("GOLDHEAT", TODAY, "10:30")
     assert (row["LASTUSER"], SqlDialect.read_date(row["LASTDATE"]), row["LASTTIME"]) == ("GOLDHEAT", TODAY, "10:30")
-    assert str(row["CREATEON"]).startswith("2026-06-15 00:00:00")
+    assert str(row["CREATEON"]).startswith("2026-06-15 00:00:00")  # midnight, in SQLite's text too
     summary = _contact2(gm_db)
     assert (SqlDialect.read_date(summary["CALLBACKON"]), summary["CALLBACKAT"], summary["NEXTACTION"]) == (
         DAY, " 2:30pm", "Status check call")

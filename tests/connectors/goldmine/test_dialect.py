@@ -52,12 +52,11 @@ def test_substr_spelling():
     assert LITE.substr("RECTYPE", 3, 1) == "SUBSTR(RECTYPE, 3, 1)"
 
 
-def test_dates_bind_as_midnight_datetimes_and_as_fixed_text_on_sqlite():
-    day = dt.date(2026, 3, 4)
-    assert MSSQL.date_param(day) == dt.datetime(2026, 3, 4)
-    assert PG.date_param(dt.datetime(2026, 3, 4, 15, 0)) == dt.datetime(2026, 3, 4)
-    assert LITE.date_param(day) == "2026-03-04 00:00:00"
-    assert LITE.date_param(None) is None
+@pytest.mark.parametrize("dialect", [MSSQL, PG, MARIA, LITE])
+def test_dates_bind_as_midnight_datetimes(dialect):
+    assert dialect.date_param(dt.date(2026, 3, 4)) == dt.datetime(2026, 3, 4)
+    assert dialect.date_param(dt.datetime(2026, 3, 4, 15, 0)) == dt.datetime(2026, 3, 4)
+    assert dialect.date_param(None) is None
 
 
 @pytest.mark.parametrize("value", [dt.datetime(2026, 3, 4), dt.date(2026, 3, 4), "2026-03-04 00:00:00.000",
