@@ -100,7 +100,8 @@ def advance(cursor: ChangeCursor, rows: Sequence[Row], *, limit: int, fetch: int
     return Batch(returned, new_cursor)
 
 
-def advance_by_hash(cursor: ChangeCursor, current: Mapping[str, str], *, limit: int) -> tuple[list[str], ChangeCursor]:
+def advance_by_hash(cursor: ChangeCursor, current: Mapping[str, str], *,
+                    limit: int) -> tuple[list[str], ChangeCursor]:
     """For tables without audit columns: the keys whose hash is new (at most `limit`, in key
     order) and the cursor holding every current key's hash that has been returned."""
     known = {e.rsplit(":", 1)[0]: e for e in cursor.seen}

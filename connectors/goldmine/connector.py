@@ -99,8 +99,8 @@ class GoldMineConnector(WriterMixin):
         size = batch_size or self.settings.batch_size
         after = ""
         while True:
-            page = self._run("iter_accounts",
-                             lambda tx: tx.query(*reads.accounts_page(self.dialect, after=after, size=size, key1=key1)))
+            sql, params = reads.accounts_page(self.dialect, after=after, size=size, key1=key1)
+            page = self._run("iter_accounts", lambda tx: tx.query(sql, params))
             if page:
                 yield [rows.account(r) for r in page]
                 last = rows.s(page[-1], "ACCOUNTNO")
@@ -169,7 +169,8 @@ class GoldMineConnector(WriterMixin):
 
         def work(tx: Tx) -> list[Activity]:
             found = []
-            for chunk in (reads.chunks(accountnos, self.dialect.max_in_list) if accountnos is not None else [None]):
+            batches = reads.chunks(accountnos, self.dialect.max_in_list) if accountnos is not None else [None]
+            for chunk in batches:
                 found += tx.query(*reads.activities(self.dialect, accountnos=chunk, actvcodes=actvcodes,
                                                     loprecid=loprecid, userid=userid))
             return [rows.activity(r) for r in found]
