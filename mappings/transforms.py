@@ -103,8 +103,8 @@ def region_of(country: str) -> str | None:
 def e164_phone(value: str, country: str = "", default_region: str = "") -> str:
     """E.164 when the number is international or its country is known; else the tidied original.
 
-    A number that does not parse as valid for its country is a record error, so support never
-    calls a wrong number; an extension (`x123`) is kept after the E.164 number.
+    A number that cannot be a phone number of its country (wrong length, letters) is a record
+    error, so support never calls a wrong number; an extension (`x123`) is kept after it.
     """
     text = strip(value)
     if not text:
@@ -116,8 +116,10 @@ def e164_phone(value: str, country: str = "", default_region: str = "") -> str:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException as exc:
         raise TransformError(f"not a phone number: {exc}") from None
-    if not phonenumbers.is_valid_number(number):
-        raise TransformError(f"not a valid phone number for {region or 'its country'}")
+    # "Possible" (the right length for its country), not "valid": numbers in ranges the metadata
+    # does not list yet (new ranges, drama numbers such as 01632 960xxx) are still real to people.
+    if not phonenumbers.is_possible_number(number):
+        raise TransformError(f"not a possible phone number for {region or 'its country'}")
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     return f"{e164} x{number.extension}" if number.extension else e164
 

@@ -28,6 +28,8 @@ def test_split_name(name: str, first: str, last: str) -> None:
     ("415-555-2671", "USA", "+14155552671"),
     ("020 7946 0018 x12", "UK", "+442079460018 x12"),
     ("020 7946 0018", "Atlantis", "020 7946 0018"),  # country unknown: tidied, not guessed
+    ("01632 960805", "United Kingdom", "+441632960805"),  # a drama number: possible, so kept
+    ("(919) 555-0182", "USA", "+19195550182"),
     ("", "UK", ""),
 ])
 def test_e164_phone(value: str, country: str, expected: str) -> None:
