@@ -112,12 +112,12 @@ class GoldMineRows:
                     CREATEON=dt.datetime(2026, 1, 5), CREATEAT="09:00", RECID=recid)
 
     def opportunity(self, opid: str, accountno: str, *, stage: str, amount: float = 1000.0, sm: str = "ASHAW",
-                    name: str = "", **fields: str) -> str:
+                    name: str = "", fields: dict[str, str] | None = None) -> str:
         self.insert("OPMGR", OPID=opid, RECID=opid, RECTYPE="O", ACCOUNTNO=accountno, USERID=sm,
                     COMPANY=f"Co {accountno}", CONTACT="Ann Other", NAME=name or f"Deal {opid}", STAGE=stage,
                     FORAMT=amount, CLOSEAMT=0.0)
-        for number, (fname, value) in enumerate(fields.items()):
-            self.insert("OPMGRFLD", LOPID=opid, RECTYPE="O", FNAME=fname.replace("_", " "), FVALUE=value,
+        for number, (fname, value) in enumerate((fields or {}).items()):
+            self.insert("OPMGRFLD", LOPID=opid, RECTYPE="O", FNAME=fname, FVALUE=value,
                         RECID=f"F{opid[:10]}{number:03d}")
         return opid
 
