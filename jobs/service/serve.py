@@ -47,8 +47,10 @@ def service_settings(settings: Settings, loglevel: str | None = None) -> Setting
 
 
 def prepare_multiprocess_dir(var_dir: Path) -> Path:
-    """Empty `<var_dir>/metrics` and point prometheus-client at it, before anything imports it."""
-    path = (var_dir / "metrics").resolve()
+    """Empty `<var_dir>/metrics-<host>` and point prometheus-client at it, before anything imports it.
+
+    One folder per host: workers in several containers may share one var volume."""
+    path = (var_dir / f"metrics-{socket.gethostname()}").resolve()
     shutil.rmtree(path, ignore_errors=True)
     path.mkdir(parents=True)
     os.environ[MULTIPROC_ENV] = str(path)
