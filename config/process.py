@@ -116,6 +116,7 @@ class Reminders(_Frozen):
     corrective_ticket_subject: str
     email_subject: str
     email_template: str
+    late_grace_days: int = 7  # a reminder first seen later than this after its due date is skipped
     shipped_callback_ref: str = "Everything received in good order? (order {order})"
     equipment_check_ref: str = "Is the equipment operating OK? (order {order})"
     email_history_ref: str = "E-mailed distributor: everything received? (order {order})"
