@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -121,7 +122,16 @@ class LiveOrderService:
                 raise OrderNotFound(exc.message) from None
 
     def recent(self, limit: int = 50) -> list[OrderRow]:
-        return ledger_views.recent(self.engine, limit)
+        rows = ledger_views.recent(self.engine, limit)
+        unnamed = [r.opid for r in rows if not r.po]
+        if not unnamed:
+            return rows
+        # An order that failed before its facts were read has no PO in the ledger: ask GoldMine once.
+        with self._context() as ctx:
+            po_field = ctx.process.order_fields.po_number
+            named = {o.opid: o for o in ctx.goldmine.find_opportunities(opids=unnamed)}
+        return [replace(r, po=named[r.opid].fields.get(po_field, "").strip(), company=named[r.opid].company.strip())
+                if r.opid in named else r for r in rows]
 
     def letter_path(self, opid: str) -> Path | None:
         rows = {r.step: r for r in ledger.steps_of(self.engine, opid)}

@@ -41,6 +41,12 @@ def _safe_next(target: str | None) -> str:
     return url_for("console.orders")
 
 
+@console.get("/healthz")
+def healthz() -> Any:
+    """For the container's health check: the app answers (it reaches nothing else)."""
+    return {"status": "ok"}
+
+
 @console.get("/login")
 def login() -> Any:
     if current_staff() is not None:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+import pyodbc
 
 import pytest
 from flask import Flask
@@ -12,7 +15,11 @@ from flask.testing import FlaskClient
 
 from config.settings import LettersSettings, Settings, WebSettings, WebUser
 from jobs.web.app import create_app
+from jobs.web.live import LiveOrderService
 from argon2 import PasswordHasher
+from tests.fixtures.heat import HEAT_API_KEY
+from tests.jobs.orders.world import World
+from tests.jobs.state.stores import state_store
 from tests.jobs.web.fake_service import FakeOrder, FakeOrderService
 
 PASSWORDS = {"sam": "sales-admin-pass-1", "vic": "viewer-pass-1234", "sue": "support-pass-123"}
@@ -22,8 +29,12 @@ _HASHES = {name: PasswordHasher(time_cost=1, memory_cost=8192).hash(pw) for name
 _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
+def staff_users() -> dict[str, WebUser]:
+    return {name: WebUser(password_hash=_HASHES[name], role=ROLES[name]) for name in PASSWORDS}
+
+
 def web_settings(tmp_path: Path, **web: Any) -> Settings:
-    users = {name: WebUser(password_hash=_HASHES[name], role=ROLES[name]) for name in PASSWORDS}
+    users = staff_users()
     return Settings(var_dir=tmp_path / "var", letters=LettersSettings(output_dir=tmp_path / "letters"),
                     web=WebSettings(users=users, **web))
 
@@ -60,3 +71,29 @@ def app(tmp_path: Path, fake: FakeOrderService) -> Flask:
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
+
+
+@pytest.fixture
+def world(tmp_path: Path, heat_simulator: Any, database_factory: Any) -> Iterator[World]:
+    """H6's order world (GoldMine on SQLite through ODBC, the ISM simulator, a state store)."""
+    from config.settings import Dialect
+    from connectors.goldmine.schema import create_schema
+
+    dsn = database_factory("sqlite", "web")
+    conn = pyodbc.connect(dsn)
+    create_schema(conn, Dialect.SQLITE)
+    conn.close()
+    with state_store("sqlite", tmp_path) as engine:
+        yield World("sqlite", dsn, heat_simulator, HEAT_API_KEY, engine, tmp_path)
+
+
+def live_service(world: World) -> LiveOrderService:
+    settings = world.settings().model_copy(update={"web": WebSettings(users=staff_users())})
+    return LiveOrderService(settings, state_engine=world.state, make_context=lambda dry: world.context(dry_run=dry),
+                            wait_seconds=5)
+
+
+@pytest.fixture
+def live_app(world: World) -> Flask:
+    service = live_service(world)
+    return create_app(service.settings, service)

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 import structlog
-from flask import Flask
 from flask.testing import FlaskClient
 
 from jobs.web.app import create_app
@@ -269,5 +268,5 @@ def test_the_secret_key_is_generated_once_and_kept_private(tmp_path: Path, fake:
     assert key_file.stat().st_mode & 0o077 == 0
 
 
-def test_app_fixture_builds(app: Flask) -> None:
-    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+def test_the_health_check_answers_without_sign_in(client: FlaskClient) -> None:
+    assert client.get("/healthz").get_json() == {"status": "ok"}
