@@ -1,7 +1,8 @@
 """Runs the `goldheat` command with test jobs added to the registry, for worker and beat processes.
 
 `GHTEST_JOBS` holds a JSON object name -> "module:function" merged into `jobs.registry.JOBS`
-before the command starts; forked pool processes inherit it.
+before the command starts; forked pool processes inherit it. `GHTEST_LEDGER_LEASE` shortens the
+order ledger's step lease.
 """
 
 from __future__ import annotations
@@ -13,6 +14,13 @@ import sys
 from jobs import registry
 
 registry.JOBS.update(json.loads(os.environ.get("GHTEST_JOBS", "{}")))
+
+if os.environ.get("GHTEST_LEDGER_LEASE"):
+    # An order step claimed by a killed run is taken over when its ledger lease (300 s) runs out;
+    # the end-to-end test shortens it to stay bounded.
+    from jobs.orders.sync import sync_order
+
+    sync_order.__kwdefaults__["lease_seconds"] = float(os.environ["GHTEST_LEDGER_LEASE"])
 
 if __name__ == "__main__":
     from jobs.cli import main
