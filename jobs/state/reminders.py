@@ -81,22 +81,23 @@ def for_orders(engine: Engine, order_ids: Iterable[str]) -> dict[str, dict[str, 
 
 
 def add(engine: Engine, order_id: str, kind: str, accountno: str, ship_date: dt.date, due: dt.date,
-        now: dt.datetime) -> bool:
+        now: dt.datetime, *, state: str = PENDING, error: str = "") -> bool:
     """Create the row unless it exists (a concurrent sweep may have); True when this call created it."""
     try:
         with engine.begin() as conn:
             conn.execute(insert(reminders).values(
                 order_id=order_id, kind=kind, accountno=accountno, ship_date=ship_date, due=due,
-                state=PENDING, effect="", error="", attempts=0, updated=now))
+                state=state, effect="", error=error, attempts=0, updated=now))
         return True
     except IntegrityError:
         return False
 
 
-def redate(engine: Engine, order_id: str, kind: str, ship_date: dt.date, due: dt.date, now: dt.datetime) -> bool:
+def redate(engine: Engine, order_id: str, kind: str, ship_date: dt.date, due: dt.date, now: dt.datetime, *,
+           states: tuple[str, ...] = (PENDING,)) -> bool:
     """Move a row that has not happened yet to a new due date (the ship date changed)."""
     with engine.begin() as conn:
-        result = conn.execute(update(reminders).where(_key(order_id, kind), reminders.c.state == PENDING)
+        result = conn.execute(update(reminders).where(_key(order_id, kind), reminders.c.state.in_(states))
                               .values(ship_date=ship_date, due=due, updated=now))
     return result.rowcount == 1
 
