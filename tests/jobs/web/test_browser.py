@@ -149,3 +149,42 @@ def test_a_page_without_the_form_token_gets_a_clear_refusal(world: World, served
     assert "security token" in wait_for(browser, "#error-message").text
     shots.take("6-csrf-refused")
     assert world.counts(OPID, ACC)["customers"] == 0
+
+
+def sign_in_as(browser: Any, served: str, name: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.get(served + "/login")
+    wait_for(browser, "#username").send_keys(name)
+    browser.find_element(By.ID, "password").send_keys(PASSWORDS[name])
+    browser.find_element(By.ID, "sign-in").click()
+    wait_for(browser, "#q")
+
+
+def test_a_failed_step_is_listed_first_and_support_sees_the_sealed_password(world: World, served: str,
+                                                                            browser: Any, tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    from jobs.orders.job import sync_order
+    from tests.jobs.web.test_live import OPID2
+
+    orders(world)
+    with world.context() as ctx:
+        sync_order(ctx, OPID2)  # no user customer: the customer step fails
+        sync_order(ctx, OPID, only={"customer", "login"})  # login issued, hand-over not done yet
+    shots = Shots(browser, tmp_path / "screenshots")
+    sign_in_as(browser, served, "sam")
+    rows = browser.find_elements(By.CSS_SELECTOR, "#recent tbody tr")
+    assert "failed" in rows[0].text and "PO-2002" in rows[0].text
+    shots.take("7-recent-failure-first")
+    rows[0].find_element(By.TAG_NAME, "a").click()
+    assert "no user customer" in wait_for(browser, "#step-customer").text
+    assert browser.find_element(By.ID, "retry-customer")
+    shots.take("8-failed-step")
+    browser.find_element(By.CSS_SELECTOR, "header form button").click()
+
+    sign_in_as(browser, served, "sue")
+    browser.get(served + "/order?ref=PO-1001")
+    wait_for(browser, "#show-password").click()
+    assert len(wait_for(browser, "#password").text) == 16
+    shots.take("9-password-for-support")
