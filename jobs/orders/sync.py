@@ -186,7 +186,8 @@ def sync_order(ctx: JobContext, order: str | Opportunity, *, only: Collection[st
                 result.steps.append(StepOutcome(step, ledger.FAILED, None, redact(text), _iso(ctx.clock()), True,
                                                 getattr(exc, "field", None)))
                 break
-    _forget_password_when_handed_over(ctx, opid)
+    if rows["login"].has_sealed or (work is not None and work.password is not None):
+        _forget_password_when_handed_over(ctx, opid)
     return result
 
 

@@ -123,21 +123,23 @@ def _utc(now: dt.datetime) -> dt.datetime:
     return now.astimezone(dt.UTC)
 
 
+def _insert_ignoring(engine: Engine, table: Table) -> Any:
+    """INSERT ... ON CONFLICT DO NOTHING: concurrent creators of one key agree in one statement."""
+    if engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    return dialect_insert(table)
+
+
 def ensure_steps(engine: Engine, order_key: str, steps: Sequence[str], *, now: dt.datetime) -> None:
-    """Create the order's missing step rows as pending (concurrent callers are fine)."""
+    """Create the order's missing step rows as pending (one statement; concurrent callers are fine)."""
     now = _utc(now)
+    rows = [{"order_key": order_key, "step": step, "position": position, "state": PENDING, "attempts": 0,
+             "created_at": now, "updated_at": now} for position, step in enumerate(steps)]
     with engine.begin() as conn:
-        have = set(conn.execute(select(order_steps.c.step).where(order_steps.c.order_key == order_key)).scalars())
-    for position, step in enumerate(steps):
-        if step in have:
-            continue
-        try:
-            with engine.begin() as conn:
-                conn.execute(insert(order_steps).values(
-                    order_key=order_key, step=step, position=position, state=PENDING, attempts=0,
-                    created_at=now, updated_at=now))
-        except IntegrityError:
-            pass  # another run created it a moment ago
+        conn.execute(_insert_ignoring(engine, order_steps).on_conflict_do_nothing(
+            index_elements=["order_key", "step"]), rows)
 
 
 def steps_of(engine: Engine, order_key: str, *, now: dt.datetime | None = None) -> list[StepRow]:
@@ -156,14 +158,15 @@ def claim(engine: Engine, order_key: str, step: str, *, now: dt.datetime,
     lease_until = now + dt.timedelta(seconds=lease_seconds)
     c = order_steps.c
     with engine.begin() as conn:
-        result = conn.execute(
+        won = conn.execute(
             update(order_steps)
             .where(and_(c.order_key == order_key, c.step == step, c.state.notin_(FINISHED),
                         or_(c.claim_token.is_(None), c.lease_until.is_(None), c.lease_until <= now)))
-            .values(claim_token=token, lease_until=lease_until, attempts=c.attempts + 1, updated_at=now))
+            .values(claim_token=token, lease_until=lease_until, attempts=c.attempts + 1, updated_at=now)
+            .returning(*order_steps.c)).first()
+        if won is not None:
+            return Claim(order_key, step, token, lease_until, _to_row(won, now), sealed=won.sealed)
         row = conn.execute(select(order_steps).where(and_(c.order_key == order_key, c.step == step))).one()
-    if result.rowcount == 1 and row.claim_token == token:
-        return Claim(order_key, step, token, lease_until, _to_row(row, now), sealed=row.sealed)
     return _to_row(row, now)
 
 
@@ -250,15 +253,9 @@ def record_order(engine: Engine, order_key: str, *, po_number: str, accountno: s
     """Remember the order's identity, so `explain` and `retry` find it by PO number too."""
     values = {"po_number": po_number, "accountno": accountno, "company": company[:80], "sf": sf,
               "updated_at": _utc(now)}
+    statement = _insert_ignoring(engine, order_refs).values(order_key=order_key, **values)
     with engine.begin() as conn:
-        changed = conn.execute(update(order_refs).where(order_refs.c.order_key == order_key).values(**values))
-        if changed.rowcount:
-            return
-    try:
-        with engine.begin() as conn:
-            conn.execute(insert(order_refs).values(order_key=order_key, **values))
-    except IntegrityError:
-        pass
+        conn.execute(statement.on_conflict_do_update(index_elements=["order_key"], set_=values))
 
 
 def order_key_for(engine: Engine, reference: str) -> str | None:
