@@ -193,7 +193,7 @@ def _account(i: int, seed: int, today: dt.date, numbers: AccountNumbers, contact
     ae = "" if i % 3 == 2 else AES[i % len(AES)][0]
     team = "W. Sales" if i % 25 in W_SALES else ""
     account = SampleAccount(
-        index=i, accountno=numbers(created, company or "x"), recid=contact_ids(created, sm),
+        index=i, accountno="", recid=contact_ids(created, sm),
         company=company, kind=kind, tier=tier, team=team, sm=sm, ae=ae, created=created,
         place=place, country="USA" if us else "United Kingdom",
         street=f"{rng.randint(1, 240)} {rng.choice(words.STREETS)}",
@@ -217,6 +217,8 @@ def _account(i: int, seed: int, today: dt.date, numbers: AccountNumbers, contact
     elif kind == "Suspect" and rng.random() < 0.5:
         primary.email = ""
     account.people.append(primary)
+    # GoldMine takes the tail from the company, or from the contact when there is no company.
+    account.accountno = numbers(created, company or primary.last)
     extra = {"Customer": rng.randint(0, 3), "Distributor": rng.randint(1, 2),
              "Prospect": rng.randint(0, 1)}.get(kind, 0)
     for _ in range(extra):

@@ -36,7 +36,8 @@ BULK = (("C", "CAL", "Call", 30), ("CC", "CAL", "Call back", 10), ("CI", "PHN", 
         ("A", "MTG", "Meeting", 8), ("A", "DEM", "Demonstration", 4), ("MO", "EML", "E-mail sent", 14),
         ("MI", "EML", "E-mail received", 10), ("O", "LIT", "Literature sent", 6),
         ("O", "BNG", "Bingo card", 2), ("T", "QTE", "Quotation prepared", 4), ("D", "LIT", "To-do", 4))
-_BULK_WEIGHTS = [b[3] for b in BULK]
+_BULK_DRAW = tuple((kind, code, subject) for kind, code, subject, weight in BULK for _ in range(weight))
+_TIMES = tuple(f"{hour:02d}:{minute:02d}" for hour in range(8, 18) for minute in range(0, 60, 5))
 TOPICS = ("pricing", "delivery", "SF-200 demo", "calibration", "service contract", "spares",
           "software update", "training", "site survey", "upgrade options")
 
@@ -102,11 +103,12 @@ def _row(ids: RecidStream, a: SampleAccount, kind: str, day: dt.date, ontime: st
          result: str, subject: str, user: str, oc: str = "", loprecid: str = "", duration: str = "",
          units: str = "", notes: str | None = None, successful: bool = True,
          private: bool = False) -> tuple[Any, ...]:
-    when = at(day, ontime)
+    midnight = at(day)
+    when = midnight + dt.timedelta(hours=int(ontime[:2]), minutes=int(ontime[3:5]))
     composite = rectype(kind, successful, private)
-    return (user, a.accountno, kind[0], composite, at(day), ontime, code, result,
+    return (user, a.accountno, kind[0], composite, midnight, ontime, code, result,
             " 1" if notes else " 0", duration, units, reference(subject, oc), notes, "", loprecid,
-            user, at(day), ontime, user, at(day), ontime, ids(when, user), "", "", None, None)
+            user, midnight, ontime, user, midnight, ontime, ids(when, user), "", "", None, None)
 
 
 def _specials(sample: Sample, a: SampleAccount, rng: random.Random) -> Iterator[tuple[Any, ...]]:
@@ -135,18 +137,22 @@ def _specials(sample: Sample, a: SampleAccount, rng: random.Random) -> Iterator[
 
 
 def _everyday(sample: Sample, a: SampleAccount, rng: random.Random) -> tuple[Any, ...]:
-    kind, code, subject, _ = rng.choices(BULK, weights=_BULK_WEIGHTS)[0]
+    """One row of everyday history; the hot path of a million rows, so one draw per choice."""
+    pick = rng.random
+    kind, code, subject = _BULK_DRAW[int(pick() * len(_BULK_DRAW))]
     first = a.created.date()
-    span = (sample.today - dt.timedelta(days=15) - first).days
-    day = first + dt.timedelta(days=rng.randint(0, span)) if span > 0 else first
-    successful = kind not in ("C", "CC") or rng.random() > 0.2
-    result = rng.choice(("OK", "INT", "SNT")) if successful else rng.choice(("NA", "LVM"))
-    person = rng.choice(a.people)
-    notes = f"Discussed {rng.choice(TOPICS)} with {person.first}." if rng.random() < 0.1 else None
-    duration = f"00:{rng.randint(1, 45):02d}:00" if kind[0] in "CA" else ""
-    return (kind, day, office_time(rng), code, result, f"{subject} re {rng.choice(TOPICS)}",
+    span = (sample.today - first).days - 15
+    day = first + dt.timedelta(days=int(pick() * (span + 1))) if span > 0 else first
+    successful = kind not in ("C", "CC") or pick() > 0.2
+    result = ("OK", "INT", "SNT")[int(pick() * 3)] if successful else ("NA", "LVM")[int(pick() * 2)]
+    people = a.people
+    person = people[int(pick() * len(people))]
+    topic = TOPICS[int(pick() * len(TOPICS))]
+    notes = f"Discussed {topic} with {person.first}." if pick() < 0.1 else None
+    duration = f"00:{1 + int(pick() * 45):02d}:00" if kind[0] in "CA" else ""
+    return (kind, day, _TIMES[int(pick() * len(_TIMES))], code, result, f"{subject} re {topic}",
             a.sm, "" if person.primary else person.name, "", duration, "", notes, successful,
-            rng.random() < 0.03)
+            pick() < 0.03)
 
 
 def contact2_rows(sample: Sample) -> Iterator[dict[str, Any]]:
@@ -169,7 +175,8 @@ def contact2_rows(sample: Sample) -> Iterator[dict[str, Any]]:
         row |= _first(cal, "A", "MEETDATEON", "MEETTIMEAT") | _first(cal, "C", "CALLBACKON", "CALLBACKAT")
         summary = summaries.get(a.index)
         row["PREVRESULT"] = summary.latest[11].split("(oc:")[0].rstrip() if summary and summary.latest else ""
-        for name, found in (("LASTCONT", summary and summary.contact), ("LASTATMP", summary and summary.attempt)):
+        for name, found in (("LASTCONT", summary and summary.contact),
+                            ("LASTATMP", summary and summary.attempt)):
             row[f"{name}ON"] = found[4] if found else None
             row[f"{name}AT"] = twelve_hour(at(found[4].date(), found[5])) if found else ""
         for n in range(1, 11):

@@ -11,10 +11,12 @@ makes wide VALUES batches small. Each batch is one transaction, so memory and lo
 from __future__ import annotations
 
 import enum
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from contextlib import contextmanager
 from itertools import islice
+from queue import Full, Queue
 from typing import Any
 
 from config.settings import Dialect
@@ -86,9 +88,10 @@ def insert_rows(conn: Any, dialect: Dialect, table: str,
         cursor.fast_executemany = True
     full_batch_sql = f"INSERT INTO {table} ({column_list}) VALUES " + ", ".join([one] * size)
     stream = as_tuples(table, rows)
+    batches = iter(lambda: list(islice(stream, size)), [])
     uncommitted = 0
     try:
-        while batch := list(islice(stream, size)):
+        for batch in prefetched(batches):
             if method is LoadMethod.VALUES:
                 sql = full_batch_sql if len(batch) == size else (
                     f"INSERT INTO {table} ({column_list}) VALUES " + ", ".join([one] * len(batch)))
@@ -115,6 +118,46 @@ def insert_rows(conn: Any, dialect: Dialect, table: str,
         cursor.close()
     stats.rows.setdefault(table, 0)
     return stats
+
+
+def prefetched(batches: Iterator[list[Any]], depth: int = 3) -> Iterator[list[Any]]:
+    """The batches, built by a helper thread while the driver sends the previous ones.
+
+    pyodbc releases the GIL while the database works, so generating the next batch overlaps the
+    insert of this one. An error in the generator is raised here, in the caller's thread.
+    """
+    done = object()
+    queue: Queue[Any] = Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(item: Any) -> bool:
+        while not stop.is_set():
+            try:
+                queue.put(item, timeout=0.1)
+                return True
+            except Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for batch in batches:
+                if not put(batch):
+                    return
+            put(done)
+        except BaseException as exc:  # handed to the consumer, which re-raises it
+            put(exc)
+
+    worker = threading.Thread(target=produce, name="sample-batches", daemon=True)
+    worker.start()
+    try:
+        while (item := queue.get()) is not done:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        worker.join(timeout=5)
 
 
 def load_sample(conn: Any, dialect: Dialect, sample: Any, *, progress: bool = False,

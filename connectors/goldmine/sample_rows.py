@@ -207,7 +207,8 @@ def opportunities(sample: Sample) -> Iterator[Row]:
                 "CYCLE": opp.cycle, "STAGE": opp.stage, "SOURCE": a.source, "F1": "", "F2": "",
                 "F3": "", "STARTDATE": at(opp.start), "CLOSEBY": at(opp.close_by),
                 "CLOSEDDATE": at(opp.closed) if opp.closed else None, "FORAMT": opp.amount,
-                "FORPROB": PROBABILITY[opp.stage], "CLOSEAMT": opp.amount if opp.stage == "Order Received" else 0.0,
+                "FORPROB": PROBABILITY[opp.stage],
+                "CLOSEAMT": opp.amount if opp.stage == "Order Received" else 0.0,
                 "NOTES": None, "PRODUCTNAME": opp.product, "RECID": opp.recid,
             }
             yield fit("OPMGR", shadow(header, "STAGE"))
@@ -215,7 +216,8 @@ def opportunities(sample: Sample) -> Iterator[Row]:
                 "OPID": opp.recid, "RECTYPE": "OC", "ACCOUNTNO": a.accountno, "USERID": "",
                 "FLAGS": "", "COMPANY": a.company, "CONTACT": opp.contact.name, "NAME": "",
                 "STATUS": "", "CYCLE": "", "STAGE": "", "U_STAGE": "", "SOURCE": "", "F1": "",
-                "F2": "", "F3": "", "STARTDATE": None, "CLOSEBY": None, "CLOSEDDATE": None, "FORAMT": 0.0, "FORPROB": 0, "CLOSEAMT": 0.0, "NOTES": None,
+                "F2": "", "F3": "", "STARTDATE": None, "CLOSEBY": None, "CLOSEDDATE": None,
+                "FORAMT": 0.0, "FORPROB": 0, "CLOSEAMT": 0.0, "NOTES": None,
                 "PRODUCTNAME": "", "RECID": links(at(opp.start, "09:00"), a.sm),
             }
             yield fit("OPMGR", link)

@@ -105,3 +105,27 @@ def test_sql_server_uses_parameter_arrays() -> None:
 
     assert DEFAULT_METHOD[Dialect.MSSQL] is LoadMethod.FAST
     assert len(TABLES["CONTHIST"].columns) == 26
+
+
+def test_prefetched_batches_keep_order_and_raise_generator_errors() -> None:
+    from connectors.goldmine.sample_load import prefetched
+
+    assert list(prefetched(iter([[1], [2], [3]]))) == [[1], [2], [3]]
+
+    def broken():
+        yield [1]
+        raise ValueError("bad row")
+
+    with pytest.raises(ValueError, match="bad row"):
+        list(prefetched(broken()))
+
+
+def test_stopping_early_releases_the_helper_thread() -> None:
+    import threading
+
+    from connectors.goldmine.sample_load import prefetched
+
+    batches = prefetched(iter([[n] for n in range(100)]), depth=1)
+    assert next(batches) == [0]
+    batches.close()
+    assert not any(t.name == "sample-batches" and t.is_alive() for t in threading.enumerate())

@@ -83,6 +83,13 @@ def test_reference_ddl_files_match_the_specs(dialect: Dialect) -> None:
     assert (DDL_DIR / f"{dialect.value}.sql").read_text() == schema.ddl_script(dialect)
 
 
+def test_mssql_reference_file_holds_exactly_the_rendered_statements() -> None:
+    text = (DDL_DIR / "mssql.sql").read_text()
+    body = text.split("\n", 1)[1]
+    statements = [s.strip() for s in body.split(";\n") if s.strip()]
+    assert statements == render_ddl(Dialect.MSSQL)
+
+
 def test_mssql_ddl_uses_goldmines_own_types_and_index_names() -> None:
     ddl = "\n".join(render_ddl(Dialect.MSSQL))
     assert "NOTE image" in ddl and "CREATEON datetime" in ddl and "FORAMT float" in ddl
