@@ -80,3 +80,11 @@ def company_matches(engine: Engine, text: str, limit: int = 50) -> list[str]:
     with engine.connect() as conn:
         query = select(r.order_key).where(func.lower(r.company).contains(text.lower(), autoescape=True))
         return list(conn.execute(query.order_by(r.order_key).limit(limit)).scalars())
+
+
+def is_sf(engine: Engine, opid: str) -> bool | None:
+    """Whether the ledger recorded the order as SF (None when it never read the order's facts)."""
+    r = ledger.order_refs.c
+    with engine.connect() as conn:
+        found = conn.execute(select(r.sf).where(r.order_key == opid)).scalar()
+    return None if found is None else bool(found)

@@ -102,7 +102,8 @@ class LiveOrderService:
             history = [{"date": h.ondate.isoformat() if h.ondate else "", "user": h.userid.strip(),
                         "code": h.actvcode.strip(), "ref": h.ref.strip()}
                        for h in ctx.goldmine.history(loprecid=result.order)]
-        return OrderView(opid=result.order, po=result.po, company=result.company.strip(), sf=result.sf,
+        sf = result.sf if result.sf is not None else ledger_views.is_sf(self.engine, result.order)
+        return OrderView(opid=result.order, po=result.po, company=result.company.strip(), sf=sf,
                          steps=steps, planned=[dict(p) for p in result.planned], history=history,
                          error=(result.error or {}).get("message"))
 
