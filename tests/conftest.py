@@ -40,6 +40,16 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("GOLDHEAT_VAR_DIR", str(tmp_path / "var"))
 
 
+@pytest.fixture(autouse=True)
+def _reset_logging():
+    """A test that configures logging (a CLI run) onto a stream that then closes must not make
+    every later log call in the session fail with 'I/O operation on closed file'."""
+    yield
+    import structlog
+
+    structlog.reset_defaults()
+
+
 @pytest.fixture
 def unique_name() -> str:
     return "t" + uuid.uuid4().hex[:10]

@@ -19,6 +19,7 @@ from config.errors import ConfigurationError
 from config.settings import Dialect, GoldMineSettings, RetrySettings
 from connectors.goldmine import changes as changefeed
 from connectors.goldmine import reads, rows
+from connectors.goldmine.catalog import Catalog, SiteReport, site_report
 from connectors.goldmine.dialect import sql_dialect
 from connectors.goldmine.executor import Executor, Tx
 from connectors.goldmine.records import (
@@ -31,6 +32,7 @@ from connectors.goldmine.records import (
     Opportunity,
     Person,
 )
+from connectors.goldmine.schema import TABLES
 from connectors.goldmine.stamps import Clock, utc_now
 from connectors.goldmine.synclog import NoSyncLog, StampSource, SyncLog
 from connectors.goldmine.text import TextPolicy, upper
@@ -61,7 +63,7 @@ class GoldMineConnector(WriterMixin):
         self._policy = TextPolicy(settings.encoding, settings.unicode_policy)
         self._synclog = SyncLog(stamp_source, settings.user) if settings.goldsync_logging else NoSyncLog()
         self._po_field = po_field
-        self._columns: dict[str, set[str]] | None = None
+        self._catalog_cache: Catalog | None = None
 
     @classmethod
     def from_settings(cls, settings: GoldMineSettings, **kwargs: Any) -> GoldMineConnector:
@@ -253,15 +255,28 @@ class GoldMineConnector(WriterMixin):
         returned, new_cursor = changefeed.advance_by_hash(cursor, hashes, limit=limit)
         return Changes(rows=[by_opid[k] for k in returned], cursor=new_cursor)
 
-    # --- catalogue --------------------------------------------------------------------------------
-    def _existing_columns(self, tx: Tx, table: str) -> set[str]:
-        """The columns the site's table really has (§7), read once per connector."""
-        if self._columns is None:
-            from connectors.goldmine.schema import TABLES
+    # --- the site's database -------------------------------------------------------------------
+    def _catalog(self, tx: Tx) -> Catalog:
+        """The columns and lengths the site's tables really have (§7), read once per connector."""
+        if self._catalog_cache is None:
+            query = self.dialect.columns_query(list(TABLES) + ["MAILBOX"])
+            self._catalog_cache = Catalog.from_rows(tx.query(*query))
+        return self._catalog_cache
 
-            sql, params = self.dialect.columns_query(list(TABLES) + ["MAILBOX"])
-            found: dict[str, set[str]] = {}
-            for r in tx.query(sql, params):
-                found.setdefault(str(r["TABLE_NAME"]).upper(), set()).add(str(r["COLUMN_NAME"]).upper())
-            self._columns = found
-        return self._columns.get(table, set())
+    def site_check(self) -> SiteReport:
+        """What `goldheat check` reports about this GoldMine database: missing tables and columns,
+        REF narrower than the setting, and foreign rows already using goldheat's RECID prefix."""
+        def work(tx: Tx) -> SiteReport:
+            self._catalog_cache = None
+            catalog = self._catalog(tx)
+            foreign = 0
+            for table in ("CAL", "CONTHIST"):
+                if catalog.has_table(table):
+                    found = tx.query(f"SELECT COUNT(*) AS N FROM {table} WHERE RECID LIKE ? AND "
+                                     f"{self.dialect.blank('CREATEBY')} <> ?",
+                                     [self.settings.recid_prefix + "%", self.settings.user])
+                    foreign += int(found[0]["N"])
+            return site_report(catalog, goldsync=self.settings.goldsync_logging, foreign_prefix_rows=foreign,
+                               ref_length=self.settings.ref_length)
+
+        return self._run("site_check", work)

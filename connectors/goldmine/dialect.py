@@ -162,25 +162,24 @@ class SqlDialect:
 
     # --- catalogue --------------------------------------------------------------------------------
     def columns_query(self, tables: Sequence[str]) -> tuple[str, list[Any]]:
-        """(sql, params) listing TABLE_NAME, COLUMN_NAME of the given tables that exist."""
+        """(sql, params) listing TABLE_NAME, COLUMN_NAME, COLUMN_LENGTH of the tables that exist.
+
+        COLUMN_LENGTH is the declared character length (SQLite: the declared type's text)."""
         names = [t.upper() for t in tables]
         marks = self.placeholders(len(names))
         if self.dialect is Dialect.SQLITE:
             parts = " UNION ALL ".join(
-                "SELECT ? AS TABLE_NAME, name AS COLUMN_NAME FROM pragma_table_info(?)" for _ in names
+                "SELECT ? AS TABLE_NAME, name AS COLUMN_NAME, type AS COLUMN_LENGTH FROM pragma_table_info(?)"
+                for _ in names
             )
             return parts, [v for name in names for v in (name, name)]
+        select = ("SELECT UPPER(TABLE_NAME) AS TABLE_NAME, UPPER(COLUMN_NAME) AS COLUMN_NAME, "
+                  "CHARACTER_MAXIMUM_LENGTH AS COLUMN_LENGTH FROM INFORMATION_SCHEMA.COLUMNS WHERE ")
         if self.dialect is Dialect.POSTGRESQL:
-            return ("SELECT UPPER(table_name) AS TABLE_NAME, UPPER(column_name) AS COLUMN_NAME "
-                    "FROM information_schema.columns "
-                    f"WHERE table_schema = current_schema() AND UPPER(table_name) IN {marks}", names)
+            return select + f"table_schema = current_schema() AND UPPER(TABLE_NAME) IN {marks}", names
         if self.dialect is Dialect.MARIADB:
-            return ("SELECT UPPER(TABLE_NAME) AS TABLE_NAME, UPPER(COLUMN_NAME) AS COLUMN_NAME "
-                    "FROM INFORMATION_SCHEMA.COLUMNS "
-                    f"WHERE TABLE_SCHEMA = DATABASE() AND UPPER(TABLE_NAME) IN {marks}", names)
-        return ("SELECT UPPER(TABLE_NAME) AS TABLE_NAME, UPPER(COLUMN_NAME) AS COLUMN_NAME "
-                "FROM INFORMATION_SCHEMA.COLUMNS "
-                f"WHERE UPPER(TABLE_NAME) IN {marks}", names)
+            return select + f"TABLE_SCHEMA = DATABASE() AND UPPER(TABLE_NAME) IN {marks}", names
+        return select + f"UPPER(TABLE_NAME) IN {marks}", names
 
 
 def sql_dialect(dialect: Dialect | str) -> SqlDialect:

@@ -64,13 +64,28 @@ class WriterMixin:
                 log.info("goldmine_recid_collision", system="goldmine", operation=operation, key=key)
         raise AssertionError("unreachable")
 
-    def _insert(self: GoldMineConnector, tx: Tx, table: str, row: dict[str, Any], *, key: str) -> None:
-        lengths = {"REF": self.settings.ref_length} if table in ("CAL", "CONTHIST") else {}
+    def _lengths(self: GoldMineConnector, tx: Tx, table: str, columns: Any) -> dict[str, int | None]:
+        """Limits for `columns`: the site's declared lengths, REF and CONTSUPP.CONTACT capped by settings."""
+        catalog = self._catalog(tx)
+        lengths = {c: catalog.length(table, c) for c in columns}
+        caps = {"REF": self.settings.ref_length} if table in ("CAL", "CONTHIST") else {}
         if table == "CONTSUPP":
-            lengths = {"CONTACT": self.settings.contsupp_contact_length,
-                       "U_CONTACT": self.settings.contsupp_contact_length}
-        row = writes.fit_row(table, row, self._policy, key=key, lengths=lengths)
-        tx.execute(*writes.insert(self.dialect, table, row, self._existing_columns(tx, table)))
+            caps = dict.fromkeys(("CONTACT", "U_CONTACT"), self.settings.contsupp_contact_length)
+        for column, cap in caps.items():
+            if column in lengths:
+                lengths[column] = min(cap, lengths[column] or cap)
+        return lengths
+
+    def _ref_length(self: GoldMineConnector, tx: Tx, table: str) -> int:
+        """REF's width: the setting, or the site's column when that is narrower."""
+        return self._lengths(tx, table, ["REF"])["REF"] or self.settings.ref_length
+
+    def _fit(self: GoldMineConnector, tx: Tx, table: str, row: dict[str, Any], *, key: str) -> dict[str, Any]:
+        return writes.fit_row(table, row, self._policy, key=key, lengths=self._lengths(tx, table, row))
+
+    def _insert(self: GoldMineConnector, tx: Tx, table: str, row: dict[str, Any], *, key: str) -> None:
+        row = self._fit(tx, table, row, key=key)
+        tx.execute(*writes.insert(self.dialect, table, row, self._catalog(tx).columns_of(table)))
         self._synclog.new(tx, table, row["RECID"])
 
     def _contact1(self: GoldMineConnector, tx: Tx, accountno: str, *, key: str) -> dict[str, Any] | None:
@@ -126,8 +141,7 @@ class WriterMixin:
             if ref is not None:
                 values["REF"] = ref
             values.update(self._stamp().last())
-            values = writes.fit_row("CAL", values, self._policy, key=recid,
-                                    lengths={"REF": self.settings.ref_length})
+            values = self._fit(tx, "CAL", values, key=recid)
             tx.execute(*writes.update(self.dialect, "CAL", values, {"RECID": recid}))
             self._synclog.update(tx, "CAL", recid, values)
             self._summaries().refresh_cal(tx, s(cal, "ACCOUNTNO"))
@@ -168,13 +182,13 @@ class WriterMixin:
             new_id = history_recid or self._fresh_recid(tx, "CONTHIST")
             self._insert(tx, "CONTHIST", writes.completion_row(
                 cal, recid=new_id, stamp=stamp, resultcode=resultcode, notes=notes, successful=successful,
-                ref_length=self.settings.ref_length, ondate=ondate), key=recid)
+                ref_length=self._ref_length(tx, "CONTHIST"), ondate=ondate), key=recid)
             tx.execute(*writes.delete("CAL", {"RECID": recid}))
             self._synclog.delete(tx, "CAL", recid, completion=True)
             if s(cal, "RSVP") == "Y":
                 message = writes.rsvp_message_row(cal, recid=self._fresh_recid(tx, "CAL"), stamp=stamp)
                 self._insert(tx, "CAL", message, key=recid)
-            if self._existing_columns(tx, "MAILBOX"):
+            if self._catalog(tx).has_table("MAILBOX"):
                 tx.execute("UPDATE MAILBOX SET LINKRECID = ? WHERE LINKRECID = ?", [new_id, recid])
             summaries = self._summaries()
             summaries.refresh_cal(tx, s(cal, "ACCOUNTNO"))
@@ -193,7 +207,7 @@ class WriterMixin:
             new_id = recid or self._fresh_recid(tx, "CONTHIST")
             row = writes.history_row(h, recid=new_id, stamp=self._stamp(),
                                      contact=s(contact1, "CONTACT") if contact1 else "",
-                                     ref_length=self.settings.ref_length)
+                                     ref_length=self._ref_length(tx, "CONTHIST"))
             self._insert(tx, "CONTHIST", row, key=h.accountno or new_id)
             self._summaries().refresh_history(tx, h.accountno)
             return new_id
@@ -215,8 +229,7 @@ class WriterMixin:
             stamp = self._stamp()
             if found:
                 current = found[0]
-                values = writes.fit_row("CONTSUPP", writes.detail_values(name, ref, notes, key=key),
-                                        self._policy, key=key)
+                values = self._fit(tx, "CONTSUPP", writes.detail_values(name, ref, notes, key=key), key=key)
                 if all(s(current, c) == v.rstrip() for c, v in values.items()):
                     return s(current, "RECID")
                 values.update(stamp.last())

@@ -133,8 +133,8 @@ def test_mssql_update_and_delete():
 
 def test_mssql_columns_query():
     sql, params = MSSQL.columns_query(["cal", "CONTHIST"])
-    assert sql == ("SELECT UPPER(TABLE_NAME) AS TABLE_NAME, UPPER(COLUMN_NAME) AS COLUMN_NAME "
-                   "FROM INFORMATION_SCHEMA.COLUMNS "
+    assert sql == ("SELECT UPPER(TABLE_NAME) AS TABLE_NAME, UPPER(COLUMN_NAME) AS COLUMN_NAME, "
+                   "CHARACTER_MAXIMUM_LENGTH AS COLUMN_LENGTH FROM INFORMATION_SCHEMA.COLUMNS "
                    "WHERE UPPER(TABLE_NAME) IN (?, ?)")
     assert params == ["CAL", "CONTHIST"]
 
