@@ -39,6 +39,17 @@ class WriterMixin:
         so a re-run finds the row it wrote instead of writing another."""
         return ids.keyed_recid(self.settings.recid_prefix, key)
 
+    def new_accountno(self: GoldMineConnector, name: str) -> str:
+        """A free ACCOUNTNO in GoldMine's layout for a contact called `name` (checked on CONTACC)."""
+        def work(tx: Tx) -> str:
+            for _ in range(8):
+                accountno = ids.new_accountno(name, self._stamp().local)
+                if not tx.query(reads.exists("CONTACT1", "ACCOUNTNO"), [accountno]):
+                    return accountno
+            raise FatalError("no free ACCOUNTNO after 8 tries", system="goldmine", operation="accountno")
+
+        return self._run("new_accountno", work, key=name)
+
     def _stamp(self: GoldMineConnector) -> Stamp:
         return make_stamp(self._clock, self.settings.timezone, self.settings.user)
 

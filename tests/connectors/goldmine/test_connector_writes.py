@@ -256,3 +256,10 @@ def test_racing_writers_with_one_keyed_recid_make_one_row(gm_db, clock):
     assert gm_db.count("CAL") == 1
     for c in connectors:
         c.close()
+
+
+def test_new_accountno_is_free_and_in_goldmine_layout(gm, gm_db):
+    gm_db.account()
+    accountno = gm.new_accountno("Zeiss Optics")
+    assert accountno.startswith("C6061537800") and accountno.endswith("Zei") and len(accountno) == 20
+    assert gm.get_account(accountno) is None
