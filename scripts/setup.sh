@@ -29,7 +29,8 @@ fi
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   log "installing goldheat and its dev extras into .venv"
   .venv/bin/pip install -q --upgrade pip >/dev/null
-  .venv/bin/pip install -q -e '.[dev]'
+  # compat mode puts the checkout on sys.path, so packages added later import without a reinstall
+  .venv/bin/pip install -q -e '.[dev]' --config-settings editable_mode=compat
   touch "$stamp"
 fi
 
