@@ -38,8 +38,9 @@ TRANSIENT_SQLSTATES = frozenset({
     "57P01",  # PostgreSQL admin shutdown
 })
 AUTH_SQLSTATES = frozenset({"28000", "28P01"})
-# Drivers that report a dropped connection under the catch-all HY000 (psqlodbc, MariaDB's).
-_LOST_CONNECTION = re.compile(r"connection has been lost|server has gone away|lost connection", re.I)
+# Transient by message where the driver gives no useful SQLSTATE (psqlodbc HY000, SQLite busy).
+_LOST_CONNECTION = re.compile(
+    r"connection has been lost|server has gone away|lost connection|database is locked|database is busy", re.I)
 # Unique-index violations: the caller decides (usually: the effect already exists, adopt it).
 INTEGRITY_SQLSTATES = frozenset({"23000", "23505"})
 RECORD_SQLSTATES = frozenset({"22001", "22003", "22007", "22008", "22018", "HY104"})

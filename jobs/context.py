@@ -57,7 +57,7 @@ class JobContext:
                 dialect = self.settings.goldmine.dialect or detect_dialect(dsn)
                 self._goldmine = GoldMineConnector(
                     self.settings.goldmine, odbc_factory(dsn, timeout=self.settings.goldmine.timeout_seconds),
-                    dialect)
+                    dialect, retry=self.settings.retry)
         return self._goldmine
 
     @property

@@ -56,3 +56,13 @@ def test_a_real_connection_failure_is_retriable_and_hides_the_password() -> None
     with pytest.raises((RetriableError, FatalError)) as info:
         connect()
     assert "TopSecret99" not in str(info.value)
+
+
+@pytest.mark.parametrize("message", [
+    "[HY000] could not send data: the connection has been lost",
+    "[HY000] [SQLite]database is locked (5)",
+    "[HY000] MySQL server has gone away",
+])
+def test_transient_failures_without_a_useful_sqlstate_are_retriable(message: str) -> None:
+    error = classify_odbc_error(pyodbc.Error("HY000", message), system="goldmine", operation="write")
+    assert isinstance(error, RetriableError)
