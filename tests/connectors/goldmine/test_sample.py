@@ -102,7 +102,7 @@ def test_accountno_follows_goldmines_layout(tables) -> None:
         assert accountno[1:6] == f"{created.year % 10}{created:%m%d}"
         hours, minutes = (int(x) for x in row["CREATEAT"].split(":"))
         assert int(accountno[6:11]) // 60 == hours * 60 + minutes
-        assert accountno[17:] == (row["COMPANY"] or "x")[:3].ljust(3)
+        assert accountno[17:] == (row["COMPANY"] or row["LASTNAME"])[:3]
     assert any(not r["ACCOUNTNO"][11:17].isalnum() for r in tables["CONTACT1"])
 
 
@@ -239,3 +239,21 @@ def test_lookup_has_the_email_detail_and_codes(tables) -> None:
     assert ("MPROFHEAD V", "E-MAIL ADDRESS") in rows
     assert any(f == "ACTVCODE  V" and e.startswith("STC") for f, e in rows)
     assert any(f == "RESULTCODEV" and e.startswith("NOK") for f, e in rows)
+
+
+@pytest.mark.parametrize("accounts", [0, 1, 3])
+def test_tiny_samples_still_build_every_table(accounts: int) -> None:
+    sample = build_sample(accounts, seed=1, today=TODAY)
+    counts = {table: len(list(sample.rows(table))) for table in TABLE_ORDER}
+    assert counts["CONTACT1"] == counts["CONTACT2"] == accounts
+    assert counts["CONTHIST"] == 20 * accounts and counts["USERS"] > 0
+
+
+def test_people_jobs_must_refuse_have_sf_orders(sample) -> None:
+    """Accounts 3 (no e-mail) and 8 (invalid e-mail) each carry an SF order for their primary."""
+    for index, quirk in ((3, "no_email"), (8, "bad_email"), (5, "accents")):
+        account = sample.accounts[index]
+        assert account.quirk == quirk
+        order = account.opportunities[0]
+        assert (order.stage, order.fields["Order Type"], order.contact.primary) == (
+            "Order Received", "SF", True)
