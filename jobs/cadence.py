@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 
 from config.errors import AuthenticationError, FatalError, RecordError
-from config.process import Process
 from connectors.goldmine.records import Account, Activity
 from jobs.apply import Applier, account_name
 from jobs.calendar import BusinessCalendar
@@ -20,20 +19,6 @@ from jobs.rules import cadence as rules
 from jobs.summary import RunSummary
 
 JOB = "cadence"
-
-
-def history_needed(account: Account, pending: list[Activity], process: Process) -> set[str]:
-    """The codes whose next date for this account depends on the last completed one."""
-    goldheat = process.users.goldheat.upper()
-    needed = set()
-    for code, cadence in rules.cadences_for(account, process).items():
-        rows = [a for a in pending if a.actvcode.upper() == code]
-        if any(a.createby.upper() != goldheat for a in rows):
-            continue
-        ours = sorted(rows, key=lambda a: (a.ondate or dt.date.max, a.recid))
-        if not ours or rules.marked_days(ours[0].ref) not in (None, cadence.days):
-            needed.add(code)
-    return needed
 
 
 def run(ctx: JobContext) -> RunSummary:
@@ -56,7 +41,7 @@ def run_page(ctx: JobContext, applier: Applier, page: list[Account], codes: list
         pending.setdefault(activity.accountno, []).append(activity)
     wanted: dict[str, list[str]] = {}
     for account in page:
-        for code in history_needed(account, pending.get(account.accountno, []), process):
+        for code in rules.history_needed(account, pending.get(account.accountno, []), process):
             wanted.setdefault(code, []).append(account.accountno)
     last: dict[str, dict[str, dt.date]] = {}
     for code, accountnos in wanted.items():

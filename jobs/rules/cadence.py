@@ -88,6 +88,21 @@ def marked_days(activity_ref: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+def history_needed(account: Account, pending: list[Activity], process: Process) -> set[str]:
+    """The codes whose next date for this account depends on the last completed one, so a run
+    reads CONTHIST only for accounts that need a new or re-dated activity."""
+    goldheat = process.users.goldheat.upper()
+    needed = set()
+    for code, cadence in cadences_for(account, process).items():
+        rows = [a for a in pending if a.actvcode.upper() == code]
+        if any(a.createby.upper() != goldheat for a in rows):
+            continue
+        ours = sorted(rows, key=lambda a: (a.ondate or dt.date.max, a.recid))
+        if not ours or marked_days(ours[0].ref) not in (None, cadence.days):
+            needed.add(code)
+    return needed
+
+
 def plan_account(account: Account, pending: Iterable[Activity], last_done: dict[str, dt.date | None],
                  today: dt.date, calendar: BusinessCalendar, process: Process) -> list[Action]:
     """The actions that leave this account with exactly the pending cadence activities it needs.

@@ -152,3 +152,17 @@ def test_no_sm_is_a_record_error_naming_the_field() -> None:
     with pytest.raises(RecordError) as caught:
         plan_account(account(sm=""), [], {}, TODAY, CAL, PROCESS)
     assert caught.value.field == "KEY4" and caught.value.key == "A1"
+
+
+@pytest.mark.parametrize(("kind", "tier", "pending_rows", "expected"), [
+    ("Distributor", "Large", [], {"STC", "VIS"}),                                   # nothing pending
+    ("Distributor", "Large", [pending("STC"), pending("VIS", recid="P2")], set()),  # all in place
+    ("Distributor", "Small", [pending("STC"), pending("VIS", recid="P2")], {"STC", "VIS"}),  # re-date
+    ("Distributor", "Large", [pending("STC", by="BPATEL")], {"VIS"}),               # a person's counts
+    ("Prospect", "", [pending("STC")], set()),                                      # only removals
+])
+def test_history_is_read_only_where_a_date_depends_on_it(kind: str, tier: str, pending_rows: list[Activity],
+                                                         expected: set[str]) -> None:
+    from jobs.rules.cadence import history_needed
+
+    assert history_needed(account(kind, tier), pending_rows, PROCESS) == expected
