@@ -198,3 +198,33 @@ def test_status_lists_the_reminders_due(shop: GoldMineRows, run, clock: Clock) -
     assert [(r["kind"], r["due"], r["state"]) for r in listed] == [
         ("email", "2026-11-16", "pending"), ("shp", "2026-11-16", "pending"),
         ("eqc", "2027-01-04", "pending"), ("outcome", "2027-01-04", "pending")]
+
+
+def test_two_sweeps_at_once_send_one_email(shop: GoldMineRows, make_ctx, clock: Clock, smtp_sink: SmtpSink) -> None:
+    """The row claim is one conditional UPDATE: the loser skips (server databases; SQLite is the demo's)."""
+    if shop.dialect == "sqlite":
+        pytest.skip("two writers on one SQLite file through the ODBC driver lock each other (reported)")
+    import threading
+
+    clock.to(D(2026, 11, 13))
+    smtp = SmtpSettings(host="127.0.0.1", port=smtp_sink.port)
+    reminders.run(make_ctx(smtp=smtp))
+    clock.to(D(2026, 11, 16))
+    contexts = [make_ctx(smtp=smtp) for _ in range(3)]
+    errors: list[BaseException] = []
+
+    def sweep(ctx: Any) -> None:
+        try:
+            reminders.run(ctx)
+        except BaseException as exc:  # noqa: BLE001 - surfaced below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=sweep, args=(c,)) for c in contexts]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert len(smtp_sink.messages) == 1
+    assert len(shop.cal("WHERE ACTVCODE = ?", ["SHP"])) == 1
+    assert len(shop.conthist("WHERE LOPRECID = ?", [ORDER])) == 1
