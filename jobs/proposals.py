@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from config.errors import AuthenticationError, FatalError, RecordError
-from connectors.goldmine.records import Opportunity
+from connectors.goldmine.records import Activity, Opportunity
 from jobs.apply import Applier, order_name
 from jobs.calendar import BusinessCalendar
 from jobs.context import JobContext
@@ -56,7 +56,7 @@ def schedule_followups(ctx: JobContext, applier: Applier, calendar: BusinessCale
             summary.fail(name, exc)
 
 
-def _since(ctx: JobContext, opportunity: Opportunity, done: dict, today: dt.date) -> dt.date:  # noqa: ANN001
+def _since(ctx: JobContext, opportunity: Opportunity, done: dict[str, effects.Effect], today: dt.date) -> dt.date:
     """The day the proposal was first seen; the first worker to record it decides for all."""
     known = done.get(f"{opportunity.opid}:since")
     if known is None and not ctx.dry_run:
@@ -70,7 +70,7 @@ def clean_up(ctx: JobContext, applier: Applier, summary: RunSummary) -> None:
     goldheat = process.users.goldheat.upper()
     ours = [a for a in gm.pending_activities(actvcodes=[process.proposals.code.upper()])
             if a.createby.upper() == goldheat and a.loprecid]
-    by_opid: dict[str, list] = {}
+    by_opid: dict[str, list[Activity]] = {}
     for activity in ours:
         by_opid.setdefault(activity.loprecid, []).append(activity)
     for opportunity in gm.find_opportunities(opids=list(by_opid)):
