@@ -56,6 +56,17 @@ class SqlDialect:
             return f"SELECT TOP {rows} {select[len('SELECT '):]}"
         return f"{select} LIMIT {rows}"
 
+    @property
+    def write_lock(self) -> str | None:
+        """A statement that takes the database's write lock at the start of a write transaction.
+
+        SQLite's default transactions read under a shared lock and upgrade on the first write;
+        two writers that both read first then wait on each other until the busy timeout. A
+        do-nothing UPDATE first makes the second writer queue behind the first instead.
+        Server databases lock rows, so they need nothing.
+        """
+        return "UPDATE CONTACT1 SET RECID = RECID WHERE 1 = 0" if self.dialect is Dialect.SQLITE else None
+
     def locked(self, table: str) -> str:
         """The table reference for a SELECT that locks the rows it reads until commit."""
         if self.dialect is Dialect.MSSQL:

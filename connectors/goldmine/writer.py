@@ -66,9 +66,14 @@ class WriterMixin:
 
     def _write(self: GoldMineConnector, operation: str, work: Any, *, key: str | None) -> Any:
         """Run a write; on a unique-index hit re-run it whole (fresh RECID, or adopt a keyed one)."""
+        def locked_work(tx: Tx) -> Any:
+            if tx.dialect.write_lock:
+                tx.execute(tx.dialect.write_lock)
+            return work(tx)
+
         for attempt in range(1, _INTEGRITY_ATTEMPTS + 1):
             try:
-                return self._run(operation, work, key=key)
+                return self._run(operation, locked_work, key=key)
             except IntegrityViolation:
                 if attempt == _INTEGRITY_ATTEMPTS:
                     raise

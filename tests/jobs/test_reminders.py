@@ -201,9 +201,7 @@ def test_status_lists_the_reminders_due(shop: GoldMineRows, run, clock: Clock) -
 
 
 def test_two_sweeps_at_once_send_one_email(shop: GoldMineRows, make_ctx, clock: Clock, smtp_sink: SmtpSink) -> None:
-    """The row claim is one conditional UPDATE: the loser skips (server databases; SQLite is the demo's)."""
-    if shop.dialect == "sqlite":
-        pytest.skip("two writers on one SQLite file through the ODBC driver lock each other (reported)")
+    """The row claim is one conditional UPDATE: the loser skips."""
     import threading
 
     clock.to(D(2026, 11, 13))

@@ -71,7 +71,8 @@ def test_schedule_with_a_keyed_recid_adopts_the_existing_row(gm, gm_db):
     assert gm.schedule_activity(_activity(), recid=key) == key
     before = gm.round_trips
     assert gm.schedule_activity(_activity(ondate=dt.date(2027, 1, 1)), recid=key) == key
-    assert gm.round_trips - before == 1  # one indexed look-up, nothing written
+    write_lock = 1 if gm.dialect.write_lock else 0  # SQLite takes its write lock first
+    assert gm.round_trips - before == 1 + write_lock  # one indexed look-up, nothing written
     assert gm_db.count("CAL") == 1
 
 
