@@ -16,6 +16,8 @@ crashed after its effect and before the ledger knew adopts what it did instead o
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -23,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import structlog
 from pydantic import SecretStr
 
-from config.errors import RecordError
+from config.errors import RecordError, RetriableError
 from connectors.goldmine.records import NewHistory
 from connectors.heat.base import TicketData
 from jobs.orders import letters, texts
@@ -118,35 +120,71 @@ def _choose_login(w: OrderWork, customer_id: str) -> str:
                       field="login")
 
 
+def customer_key(xref: str) -> str:
+    """The ledger key of a HEAT customer's one website login, shared by all of their orders."""
+    return "customer:" + hashlib.sha256(xref.encode()).hexdigest()[:24]
+
+
+def _customer_claim(w: OrderWork, wait_seconds: float) -> ledger.Claim | ledger.StepRow:
+    """Claim the customer's login row, so two orders of one person never issue two passwords."""
+    engine, key = w.ctx.state, customer_key(w.facts.customer.xref)
+    ledger.ensure_steps(engine, key, ("login",), now=w.now())
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        got = ledger.claim(engine, key, "login", now=w.now())
+        if isinstance(got, ledger.Claim) or not got.held or time.monotonic() >= deadline:
+            return got
+        time.sleep(0.05)
+
+
 def login(w: OrderWork) -> StepDone:
     f, heat = w.facts, w.ctx.heat
     customer_id = w.effect("customer")
     assert w.claim is not None
     name = w.claim.row.detail.get("login", "")
-    if name and w.claim.sealed:
-        w.password = w.sealer.unseal(w.claim.sealed, order=f.opid)
-        owner = heat.find_login(name)
-        if owner is not None and owner.id != customer_id:
-            raise RecordError(f"{f.label}: the login {name!r} chosen for this order was taken by another HEAT "
-                              "customer; `goldheat retry ORDER --step login` picks another", key=f.opid,
-                              field="login")
-        needs_set = owner is None
-    elif w.detail("customer").get("login"):
-        # The person already had a login in HEAT (a person set it up, or an earlier order did):
-        # keep it and issue no new password, so nobody's working password is silently replaced.
-        name = w.detail("customer")["login"]
+    resuming = bool(name and w.claim.sealed)
+    shared = _customer_claim(w, wait_seconds=0 if resuming else 30)
+    try:
+        if resuming:
+            w.password = w.sealer.unseal(w.claim.sealed or "", order=f.opid)
+            owner = heat.find_login(name)
+            if owner is not None and owner.id != customer_id:
+                raise RecordError(f"{f.label}: the login {name!r} chosen for this order was taken by another "
+                                  "HEAT customer; `goldheat retry ORDER --step login` picks another", key=f.opid,
+                                  field="login")
+            needs_set = owner is None
+        elif isinstance(shared, ledger.StepRow) and shared.state == ledger.DONE and shared.effect:
+            return _existing(w, shared.effect)  # another order of this person issued it
+        elif isinstance(shared, ledger.StepRow):
+            raise RetriableError(f"{f.label}: another order of this customer is issuing their login now; "
+                                 "retry shortly", key=f.opid, field="login")
+        elif w.detail("customer").get("login"):
+            # The person already had a login in HEAT (a person set it up, or an earlier order did):
+            # keep it and issue no new password, so nobody's working password is silently replaced.
+            done = _existing(w, w.detail("customer")["login"])
+            ledger.complete(w.ctx.state, shared, now=w.now(), effect=done.effect, detail={"order": f.opid})
+            return done
+        else:
+            name = _choose_login(w, customer_id)
+            w.password = generate_password(w.ctx.settings.passwords)
+            w.progress(detail={"login": name}, sealed=w.sealer.seal(w.password))
+            needs_set = True
+        if needs_set:
+            heat.set_login(customer_id, name, w.password)
+            w.after("login", "login")
         _login_detail(w, name)
-        return StepDone(name, {"login": name, "existing": True})
-    else:
-        name = _choose_login(w, customer_id)
-        w.password = generate_password(w.ctx.settings.passwords)
-        w.progress(detail={"login": name}, sealed=w.sealer.seal(w.password))
-        needs_set = True
-    if needs_set:
-        heat.set_login(customer_id, name, w.password)
-        w.after("login", "login")
-    _login_detail(w, name)
+    except Exception:
+        if isinstance(shared, ledger.Claim):
+            ledger.release(w.ctx.state, shared, now=w.now())
+        raise
+    if isinstance(shared, ledger.Claim):
+        ledger.complete(w.ctx.state, shared, now=w.now(), effect=name, detail={"order": f.opid})
     return StepDone(name, {"login": name})
+
+
+def _existing(w: OrderWork, name: str) -> StepDone:
+    _login_detail(w, name)
+    return StepDone(name, {"login": name, "existing": True})
 
 
 def _login_detail(w: OrderWork, name: str) -> None:

@@ -86,3 +86,4 @@ def test_the_password_is_sealed_in_the_ledger_only_until_handed_over(world: Worl
     with world.context() as ctx:
         sync_order(ctx, OPID)
     assert ledger.sealed_of(world.state, OPID, "login") is None
+

@@ -44,3 +44,27 @@ def test_concurrent_runs_on_postgresql(pg_world: World) -> None:
     assert pg_world.counts(OPID, ACC) == ONE_OF_EACH
     with pg_world.context() as ctx:
         assert sync_order(ctx, OPID).performed == []
+
+
+def test_two_orders_of_one_person_at_once_issue_one_login_and_one_password(pg_world: World) -> None:
+    """On PostgreSQL: two orders write GoldMine at once, which a SQLite file serialises badly."""
+    world = pg_world
+    sf_order(world)
+    world.order("OPSECOND000002", ACC, contact="Jane Smith", po="PO-1002", company="Acme Instruments Ltd")
+    results = []
+    barrier = threading.Barrier(2)
+
+    def run(opid: str) -> None:
+        with world.context() as ctx:
+            barrier.wait()
+            results.append(sync_order(ctx, opid, wait_seconds=30))
+
+    threads = [threading.Thread(target=run, args=(o,)) for o in (OPID, "OPSECOND000002")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(r.ok and r.complete for r in results), results
+    password = issued_password(world, ACC)  # exactly one note carries a password
+    assert world.simulator.password_matches("jane.smith", password)
+    assert world.counts(OPID, ACC)["logins"] == 1
