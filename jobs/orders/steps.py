@@ -122,7 +122,7 @@ def _choose_login(w: OrderWork, customer_id: str) -> str:
 
 def customer_key(xref: str) -> str:
     """The ledger key of a HEAT customer's one website login, shared by all of their orders."""
-    return "customer:" + hashlib.sha256(xref.encode()).hexdigest()[:24]
+    return ledger.SHARED_PREFIX + hashlib.sha256(xref.encode()).hexdigest()[:24]
 
 
 def _customer_claim(w: OrderWork, wait_seconds: float) -> ledger.Claim | ledger.StepRow:

@@ -36,6 +36,7 @@ from jobs.state.db import metadata
 PENDING, DONE, FAILED, SKIPPED = "pending", "done", "failed", "skipped"
 FINISHED = (DONE, SKIPPED)
 DEFAULT_LEASE_SECONDS = 300
+SHARED_PREFIX = "customer:"  # rows keyed by a customer, not an order (one login per person)
 
 order_steps = Table(
     "order_steps", metadata,
@@ -288,8 +289,8 @@ def unfinished_orders(engine: Engine, *, now: dt.datetime, limit: int = 500) -> 
     c = order_steps.c
     with engine.connect() as conn:
         return list(conn.execute(
-            select(c.order_key).where(and_(c.state == PENDING, or_(c.claim_token.is_(None),
-                                                                     c.lease_until <= _utc(now))))
+            select(c.order_key).where(and_(c.state == PENDING, ~c.order_key.startswith(SHARED_PREFIX),
+                                           or_(c.claim_token.is_(None), c.lease_until <= _utc(now))))
             .group_by(c.order_key).order_by(c.order_key).limit(limit)).scalars())
 
 
