@@ -95,9 +95,9 @@ class Sealer:
         try:
             value = self._fernet.decrypt(token.encode()).decode()
         except InvalidToken:
-            raise RecordError(f"order {order}: the issued password cannot be unsealed (the seal key changed); "
-                              "`goldheat retry ORDER --step login` issues a new one", key=order,
-                              field="password") from None
+            raise RecordError(f"order {order}: the issued password cannot be unsealed (the seal key changed "
+                              "since it was issued); reset the customer's password in HEAT and hand it over "
+                              "by hand", key=order, field="password") from None
         register_secret(value)
         return SecretStr(value)
 
