@@ -149,3 +149,18 @@ def test_retry_of_one_done_step_adopts_its_effect(world: World) -> None:
     assert result.complete and result.performed == ["ticket"]
     assert world.counts(GOOD, GOOD_ACC) == before
     assert Path(next((world.tmp / "letters").glob("*.pdf"))).is_file()
+
+
+def test_retry_of_the_login_step_keeps_the_issued_login_and_password(world: World) -> None:
+    from tests.jobs.orders.world import issued_password
+
+    world.user()
+    world.account(GOOD_ACC, company="Good Co", contact="Sam Good", email="sam@good.example")
+    world.order(GOOD, GOOD_ACC, contact="Sam Good", po="PO-GOOD")
+    with world.context() as ctx:
+        run(ctx)
+        password = issued_password(world, GOOD_ACC)
+        result = retry(ctx, "PO-GOOD", "login")
+    assert result.complete and result.steps[1].effect == "sam"
+    assert world.simulator.password_matches("sam", password)
+    assert world.counts(GOOD, GOOD_ACC)["notes"] == 1
