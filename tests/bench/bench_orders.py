@@ -11,7 +11,8 @@ Counts are deterministic (seeded sample, fixed code): HEAT calls and GoldMine ro
 fresh SF order and one fresh non-SF order, beside the minimum the APIs allow for an exactly-once
 step (one keyed lookup before each create, plus the writes):
 - HEAT, SF: organisation GET+POST, customer GET+POST, login name lookup + PATCH, ticket GET+POST,
-  note GET+POST = 10; non-SF: organisation and customer = 4.
+  note GET+POST = 10 (ISM's backend adds one call to link the self-service role); non-SF:
+  organisation and customer = 4.
 - GoldMine, SF: order, account, people, SM reads (4) + two details and four history rows (6) = 10;
   non-SF: 4 reads + one detail and two history rows = 7.
 """
