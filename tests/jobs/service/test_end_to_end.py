@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from jobs.state.runs import recent_runs
 from tests.jobs.orders.conftest import _schema
 from tests.jobs.orders.world import World
 from tests.jobs.service.conftest import REDIS_URL
@@ -72,6 +73,10 @@ def test_an_order_entered_in_goldmine_reaches_heat_and_survives_a_killed_worker(
     print(f"first order onboarded through the service in {time.monotonic() - started:.1f}s")
     assert {k: counts[k] for k in DONE} == DONE
     history_per_order = counts["history"]
+    # The first poll's change cursor is saved when that run ends: wait for it, as an order entered
+    # while the first run is still onboarding would be taken into its baseline (reported to H6).
+    wait_for(lambda: any(r["job"] == "orders" and r["counts"].get("onboarded") for r in recent_runs(world.state)),
+             30, "the first poll to finish")
 
     # The second order's ticket is created slowly; the worker dies while HEAT is storing it.
     world.simulator.inject("slow", match="POST /api/odata/businessobject/incidents", delay=4)
@@ -90,3 +95,16 @@ def test_an_order_entered_in_goldmine_reaches_heat_and_survives_a_killed_worker(
     assert {k: counts[k] for k in DONE} == DONE
     assert counts["history"] == history_per_order
     assert world.counts(first, first_account) == {**world.counts(first, first_account), **DONE}
+
+
+def test_a_sales_admins_sync_order_task_onboards_the_order_without_waiting_for_a_poll(
+        world: World, procs: Processes) -> None:
+    from tests.jobs.service.conftest import client_app
+
+    env = service_env(world)
+    worker = procs.serve(env, "--role", "worker", "--concurrency", "1", name="worker")  # no beat: no polls
+    _ready(procs, worker)
+    opid, accountno = enter_order(world, 3)
+    client_app(env).send_task("goldheat.sync_order", args=[opid])
+    counts = wait_for(lambda: onboarded(world, opid, accountno), 60, "the order's effects")
+    assert {k: counts[k] for k in DONE} == DONE
