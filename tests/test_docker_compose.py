@@ -57,7 +57,7 @@ def test_every_command_is_goldheat_serve_with_options_it_accepts(compose: dict[s
         assert result.exit_code == 0, result.output
     reset_settings()
     assert [role.value for role, _ in calls] == ["worker", "beat", "flower"]
-    assert calls[0][1]["concurrency"] == 2
+    assert calls[0][1]["concurrency"] is None  # GOLDHEAT_SERVICE__CONCURRENCY decides
 
 
 def test_the_compose_commands_are_the_ones_the_readme_documents(compose: dict[str, Any]) -> None:

@@ -1,12 +1,13 @@
 """Prometheus metrics of the service: runs, effects, failures, retries, and the order poll's lag.
 
 Tasks run in the worker's child processes, so counters use prometheus-client's multiprocess mode:
-`goldheat serve` (`jobs.service.serve`) points PROMETHEUS_MULTIPROC_DIR at `<var_dir>/metrics`
+`goldheat serve` (`jobs.service.serve`) points PROMETHEUS_MULTIPROC_DIR at `<var_dir>/metrics-<host>`
 (emptied at start) before anything imports prometheus_client, the children write there, and the
-exporter in the main process sums the files. The lag of the order poll is read from the state store at scrape time (the last
-finished `orders` run), so it is true across every worker, also one that died.
+exporter in the main process sums the files. The lag of the order poll is read from the state store
+at scrape time (the last finished `orders` run), so it is true across every worker, also one that
+died.
 
-    goldheat_job_runs_total{job,outcome}          outcome: ok, failed (some records), skipped (busy), error
+    goldheat_job_runs_total{job,outcome}          ok, failed (records), skipped (busy), error; job sync_order too
     goldheat_effects_total{job,effect}            a run summary's counts, e.g. customers, tickets, letters
     goldheat_record_failures_total{job}           records that failed inside runs
     goldheat_task_failures_total{task,error}      tasks that raised (after their retries)

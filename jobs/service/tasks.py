@@ -117,6 +117,7 @@ def sweep_reminders_task(self: Task) -> dict[str, Any]:
 def sync_order_task(self: Task, order: str) -> Any:
     """One order now. Its lease keeps two requests for the same order from running side by side."""
     from jobs.orders.job import sync_order
+    from jobs.service import metrics
 
     app: GoldheatCelery = self.app  # type: ignore[assignment]
     lease_name = f"order:{order}"
@@ -129,7 +130,9 @@ def sync_order_task(self: Task, order: str) -> Any:
                 lease = current(ctx.state, lease_name)
                 raise self.retry(countdown=(lease.remaining() if lease else 0) + 1)
             result = sync_order(ctx, order)
-        log.info("order synced", order=order)
+        ok = bool(getattr(result, "ok", True))
+        metrics.RUNS.labels("sync_order", "ok" if ok else "failed").inc()
+        log.info("order synced" if ok else "order failed", order=order, error=getattr(result, "failure", None))
         return _jsonable(result)
 
 
@@ -140,6 +143,7 @@ def register_tasks(app: GoldheatCelery) -> None:
     service = app.settings.service
     options: dict[str, Any] = {
         "bind": True,
+        "shared": False,  # a shared task would be added to every app made later, with these options
         "autoretry_for": (RetriableError,),
         "retry_backoff": service.task_retry_backoff_seconds,
         "retry_backoff_max": service.task_retry_backoff_max_seconds,

@@ -40,7 +40,8 @@ def check_ism(settings: Settings) -> list[Finding]:
                 session.request("GET", f"odata/businessobject/{entity_set}", params={"$top": "1"},
                                 operation="check")
             except AuthenticationError as exc:
-                how = ("GOLDHEAT_HEAT__API_KEY (Configure > Security Controls > API Keys)" if heat.api_key.get_secret_value()
+                how = ("GOLDHEAT_HEAT__API_KEY (Configure > Security Controls > API Keys)"
+                       if heat.api_key.get_secret_value()
                        else "GOLDHEAT_HEAT__USERNAME, GOLDHEAT_HEAT__PASSWORD, GOLDHEAT_HEAT__TENANT and __ROLE")
                 return findings + [Finding(SYSTEM, "credentials", FAIL, exc.message, f"check {how}")]
             except FatalError as exc:

@@ -63,8 +63,11 @@ class Processes:
                 self.kill(proc, signal.SIGTERM)
 
     def logs(self) -> str:
-        return "\n".join(f"--- {p.log_path}\n" + Path(p.log_path).read_text(errors="replace")[-3000:]  # type: ignore[attr-defined]
-                         for p in self.started)
+        tails = []
+        for proc in self.started:
+            path = Path(proc.log_path)  # type: ignore[attr-defined]
+            tails.append(f"--- {path}\n" + path.read_text(errors="replace")[-3000:])
+        return "\n".join(tails)
 
 
 def wait_for(condition: Callable[[], T], timeout: float, what: str, interval: float = 0.2) -> T:
