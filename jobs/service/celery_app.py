@@ -23,6 +23,7 @@ run's record (`goldheat status`) and in the JSON log line.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -111,14 +112,35 @@ def celery_config(settings: Settings) -> dict[str, Any]:
     }
 
 
+_FORK_HOOK = False
+
+
+def _fresh_embedded_engines() -> None:
+    """In a forked child (pool process, embedded beat): stop using the parent's SQLite connections.
+
+    kombu's SQLAlchemy transport caches its engines on the class, so a child inherits the parent's
+    pooled connections to the broker file; two processes on one SQLite connection corrupt its locks
+    (seen as a beat that hangs on its first publish). `dispose(close=False)` gives the child a new
+    pool and leaves the parent's connections alone.
+    """
+    from kombu.transport.sqlalchemy import Channel
+
+    for engine, _session in list(Channel._engines.values()):
+        engine.dispose(close=False)
+
+
 def create_app(settings: Settings) -> GoldheatCelery:
     """A configured app with goldheat's tasks and beat schedule."""
     from jobs.service.beat import beat_schedule
     from jobs.service.tasks import register_tasks
 
+    global _FORK_HOOK
     url = broker_url(settings)
     if is_embedded(url):
         settings.var_dir.mkdir(parents=True, exist_ok=True)
+        if not _FORK_HOOK:
+            os.register_at_fork(after_in_child=_fresh_embedded_engines)
+            _FORK_HOOK = True
     app = GoldheatCelery("goldheat", set_as_current=False)
     app.settings = settings
     app.conf.update(celery_config(settings))
