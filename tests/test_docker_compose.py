@@ -14,7 +14,8 @@ import yaml
 from typer.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parents[1]
-GOLDHEAT_SERVICES = ("worker", "beat", "flower")
+SERVE_SERVICES = ("worker", "beat", "flower")  # `goldheat serve --role ...`
+GOLDHEAT_SERVICES = (*SERVE_SERVICES, "web")
 
 
 @pytest.fixture(scope="module")
@@ -27,8 +28,9 @@ def _command(service: dict[str, Any]) -> list[str]:
     return shlex.split(command) if isinstance(command, str) else list(command)
 
 
-def test_production_has_a_worker_beat_redis_and_flower_each_with_a_health_check(compose: dict[str, Any]) -> None:
-    assert set(compose["services"]) == {"worker", "beat", "redis", "flower"}
+def test_production_has_a_worker_beat_web_redis_and_flower_each_with_a_health_check(
+        compose: dict[str, Any]) -> None:
+    assert set(compose["services"]) == {"worker", "beat", "web", "redis", "flower"}
     for name, service in compose["services"].items():
         assert service["healthcheck"]["test"], name
         assert service.get("restart") == "unless-stopped", name
@@ -42,14 +44,14 @@ def test_goldheat_services_build_this_image_and_read_goldheat_env(compose: dict[
         assert service["depends_on"]["redis"]["condition"] == "service_healthy"
 
 
-def test_every_command_is_goldheat_serve_with_options_it_accepts(compose: dict[str, Any],
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_every_service_command_is_goldheat_serve_with_options_it_accepts(compose: dict[str, Any],
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     from jobs.cli.app import app, reset_settings
     from jobs.service import serve as serve_module
 
     calls: list[tuple[Any, dict[str, Any]]] = []
     monkeypatch.setattr(serve_module, "serve", lambda settings, role, **kw: calls.append((role, kw)) or 0)
-    for name in GOLDHEAT_SERVICES:
+    for name in SERVE_SERVICES:
         command = _command(compose["services"][name])
         assert command[:2] == ["goldheat", "serve"], name
         reset_settings()
@@ -62,12 +64,20 @@ def test_every_command_is_goldheat_serve_with_options_it_accepts(compose: dict[s
 
 def test_the_compose_commands_are_the_ones_the_readme_documents(compose: dict[str, Any]) -> None:
     readme = (ROOT / "README.md").read_text()
-    documented = {" ".join(m.split()) for m in re.findall(r"goldheat serve[^\n`#]*", readme)}
+    documented = {" ".join(m.split()) for m in re.findall(r"goldheat (?:web )?serve[^\n`#]*", readme)}
     if not documented:
         pytest.skip("the README does not document `goldheat serve` yet")
     for name in GOLDHEAT_SERVICES:
         command = " ".join(_command(compose["services"][name]))
         assert command in documented, f"{name}: `{command}` is not in the README"
+
+
+def test_the_web_console_listens_on_all_addresses_in_its_container_and_is_checked_on_healthz(
+        compose: dict[str, Any]) -> None:
+    web = compose["services"]["web"]
+    assert _command(web) == ["goldheat", "web", "serve"]
+    assert web["environment"]["GOLDHEAT_WEB__HOST"] == "0.0.0.0"
+    assert "/healthz" in " ".join(web["healthcheck"]["test"])
 
 
 def test_the_worker_serves_metrics_where_its_health_check_looks(compose: dict[str, Any]) -> None:

@@ -65,11 +65,39 @@ def test_a_pre_9_conthist_ref_is_named_with_the_setting_that_fixes_it(database_f
     conn.close()
     found = _by_check(goldmine.check_goldmine(load_settings(goldmine={"dsn": dsn})))
     assert found["table CONTHIST"].status == FAIL
-    assert "REF is 65 characters, goldheat expects 80 (set GOLDHEAT_GOLDMINE__REF_LENGTH=65)" in (
+    assert "REF is 65 characters but GOLDHEAT_GOLDMINE__REF_LENGTH is 80 (set it to 65)" in (
         found["table CONTHIST"].detail)
     assert (found["table OPMGRFLD"].status, found["table OPMGRFLD"].detail) == (FAIL, "missing")
     settled = _by_check(goldmine.check_goldmine(load_settings(goldmine={"dsn": dsn, "ref_length": 65})))
     assert settled["table CONTHIST"].status == OK
+
+
+def test_an_older_goldmine_without_newer_columns_or_with_narrower_ones_only_warns(database_factory: Any) -> None:
+    dsn = database_factory("postgresql", "ghcheck")
+    conn = pyodbc.connect(dsn)
+    create_schema(conn, Dialect.POSTGRESQL)
+    conn.execute("ALTER TABLE CONTHIST DROP COLUMN EXT")
+    conn.execute("ALTER TABLE CONTACT1 ALTER COLUMN COMPANY TYPE varchar(30)")
+    conn.commit()
+    conn.close()
+    found = _by_check(goldmine.check_goldmine(load_settings(goldmine={"dsn": dsn})))
+    assert found["table CONTHIST"].status == WARN and "EXT" in found["table CONTHIST"].detail
+    assert found["table CONTACT1"].status == WARN
+    assert "COMPANY is 30 characters, GoldMine's is 40" in found["table CONTACT1"].detail
+
+
+def test_rows_already_using_goldheats_recid_prefix_fail_the_check(database_factory: Any) -> None:
+    dsn = database_factory("postgresql", "ghcheck")
+    conn = pyodbc.connect(dsn)
+    create_schema(conn, Dialect.POSTGRESQL)
+    conn.execute("INSERT INTO CONTHIST (RECID, CREATEBY, ACCOUNTNO) VALUES ('GHTABC123456789', 'MASTER', 'A1')")
+    conn.commit()
+    conn.close()
+    found = _by_check(goldmine.check_goldmine(load_settings(goldmine={"dsn": dsn})))
+    assert found["RECID prefix"].status == FAIL
+    assert "GOLDHEAT_GOLDMINE__RECID_PREFIX" in found["RECID prefix"].fix
+    other = _by_check(goldmine.check_goldmine(load_settings(goldmine={"dsn": dsn, "recid_prefix": "ZZ9"})))
+    assert other["RECID prefix"].status == OK
 
 
 def test_a_sqlite_replica_is_checked_by_pragma(sqlite_goldmine: str) -> None:
