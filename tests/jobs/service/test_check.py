@@ -199,3 +199,25 @@ def test_the_command_exits_0_when_all_is_well_and_2_when_not(
     assert "GOLDHEAT_HEAT__API_KEY" in result.stdout
     assert "wrong-key-123" not in result.stdout
     reset_settings()
+
+
+def test_heat_classic_tables_are_checked_and_a_missing_one_is_named(database_factory: Any) -> None:
+    from connectors.heat.classic.schema import init_classic
+
+    dsn = database_factory("postgresql", "ghclassic")
+    settings = load_settings(heat={"backend": "classic", "dsn": dsn})
+    init_classic(dsn, settings)
+    found = _by_check(heat.check_heat(settings))
+    assert found["connection"].status == OK
+    assert found["table CallLog"].status == OK and found["table HEATCAI"].status == OK
+    conn = pyodbc.connect(dsn)
+    conn.execute("DROP TABLE Journal")
+    conn.commit()
+    conn.close()
+    found = _by_check(heat.check_heat(settings))
+    assert (found["table Journal"].status, found["table Journal"].detail) == (FAIL, "missing")
+
+
+def test_heat_classic_without_a_connection_string_says_which_setting() -> None:
+    (finding,) = heat.check_heat(load_settings(heat={"backend": "classic"}))
+    assert finding.status == FAIL and "GOLDHEAT_HEAT__DSN" in finding.fix
