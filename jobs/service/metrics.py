@@ -30,7 +30,9 @@ from prometheus_client.registry import Collector
 from jobs.service.serve import MULTIPROC_ENV
 from jobs.summary import RunSummary
 
-NOT_EFFECTS = frozenset({"failed", "planned", "skipped", "unchanged", "seen", "checked"})
+# Summary counts that record no change anywhere (the orders job's "busy", "already onboarded", ...).
+NOT_EFFECTS = frozenset({"failed", "planned", "skipped", "unchanged", "seen", "checked", "busy",
+                         "already onboarded"})
 
 RUNS = Counter("goldheat_job_runs", "Job runs by outcome", ["job", "outcome"])
 EFFECTS = Counter("goldheat_effects", "Effects done by jobs, by kind", ["job", "effect"])

@@ -13,6 +13,7 @@ Logs are structured JSON in the service unless GOLDHEAT_LOG__FORMAT says otherwi
 from __future__ import annotations
 
 import enum
+import importlib.util
 import os
 import shutil
 import socket
@@ -21,6 +22,7 @@ from typing import Any
 
 from celery.beat import PersistentScheduler
 
+from config.errors import ConfigurationError
 from config.settings import LogFormat, LogLevel, Settings
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
@@ -78,6 +80,9 @@ def serve(settings: Settings, role: Role = Role.ALL, *, concurrency: int | None 
     """Run one role of the service in this process until it is stopped; returns its exit code."""
     from config.logs import configure_logging
 
+    if role is Role.FLOWER and importlib.util.find_spec("flower") is None:
+        raise ConfigurationError("Flower is not installed: pip install 'goldheat[monitoring]' "
+                                 "(the docker image has it)")
     settings = service_settings(settings, loglevel)
     settings.var_dir.mkdir(parents=True, exist_ok=True)
     configure_logging(settings)
