@@ -11,10 +11,12 @@ setup:
 demo: setup
 	$(VENV)/bin/goldheat demo
 
-test: setup
+test:
+	@scripts/setup.sh test
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-bench: setup
+bench:
+	@scripts/setup.sh test
 	$(PY) -m tests.bench $(BENCH_ARGS)
 
 clean:

@@ -4,7 +4,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(unixodbc unixodbc-dev odbc-postgresql odbc-mariadb libsqliteodbc tdsodbc chromium chromium-driver)
+# Usage: setup.sh [test]. The browser (for the web console's tests) only comes with `test`.
+APT_PACKAGES=(unixodbc unixodbc-dev odbc-postgresql odbc-mariadb libsqliteodbc tdsodbc)
+if [ "${1:-}" = "test" ]; then
+  APT_PACKAGES+=(chromium chromium-driver)
+fi
 APT_PACKAGES+=(${GOLDHEAT_EXTRA_APT:-})
 
 log() { printf '[setup] %s\n' "$*"; }
