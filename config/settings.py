@@ -89,7 +89,7 @@ class GoldMineSettings(BaseModel):
 
 class HeatSettings(BaseModel):
     backend: HeatBackend = HeatBackend.ISM
-    base_url: str = Field(default="", description="ISM base URL; empty means the local simulator")
+    base_url: str = Field(default="", description="ISM base URL; empty means the local simulator's address")
     api_key: SecretStr = SecretStr("")
     username: str = ""
     password: SecretStr = SecretStr("")
@@ -101,8 +101,13 @@ class HeatSettings(BaseModel):
     connect_timeout_seconds: float = Field(default=10.0, gt=0)
     max_concurrency: int = Field(default=4, ge=1, le=16)
     page_size: int = Field(default=100, ge=1, le=100)
-    simulator_port: int = Field(default=0, ge=0, le=65535, description="0 = any free port")
+    simulator_port: int = Field(default=8765, ge=0, le=65535,
+                                description="`goldheat sandbox heat` listens here (0 = any free port)")
     simulator_data_file: Path | None = None
+    def effective_base_url(self) -> str:
+        """The ISM base URL: the configured one, else the local simulator (`goldheat sandbox heat`)."""
+        return self.base_url.strip() or f"http://127.0.0.1:{self.simulator_port or 8765}"
+
     classic_cust_type: str = Field(default="Customer", max_length=50,
                                    description="HEAT classic Profile.CustType of goldheat's customers")
     classic_call_type: str = Field(default="Request", max_length=100,

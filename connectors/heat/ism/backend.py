@@ -76,9 +76,6 @@ class IsmBackend:
     def from_settings(cls, settings: Settings, *, http: requests.Session | None = None,
                       sleep: Callable[[float], None] | None = None) -> IsmBackend:
         heat = settings.heat
-        if not heat.base_url.strip():
-            raise ConfigurationError("GOLDHEAT_HEAT__BASE_URL is not set (e.g. https://host/HEAT)",
-                                     setting="GOLDHEAT_HEAT__BASE_URL")
         owns = http is None
         if http is None:
             http = requests.Session()
@@ -86,7 +83,7 @@ class IsmBackend:
             http.mount("http://", adapter)
             http.mount("https://", adapter)
         session = IsmSession(
-            http, heat.base_url,
+            http, heat.effective_base_url(),
             api_key=heat.api_key if heat.api_key.get_secret_value() else None,
             username=heat.username, password=heat.password, tenant=heat.tenant, role=heat.role,
             timeout_seconds=heat.timeout_seconds, connect_timeout_seconds=heat.connect_timeout_seconds,

@@ -14,9 +14,12 @@ from connectors.heat import make_backend
 from tests.conftest import sqlite_dsn
 
 
-def test_ism_is_the_default_and_needs_a_base_url() -> None:
-    with pytest.raises(ConfigurationError, match="GOLDHEAT_HEAT__BASE_URL"):
-        make_backend(load_settings())
+def test_ism_is_the_default_and_its_default_address_is_the_local_simulator() -> None:
+    backend = make_backend(load_settings(heat={"api_key": "k" * 20}))
+    try:
+        assert backend.session.root.startswith("http://127.0.0.1:8765")
+    finally:
+        backend.close()
 
 
 def test_ism_without_credentials_names_the_setting() -> None:
