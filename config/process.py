@@ -140,10 +140,11 @@ class Process(_Frozen):
     reminders: Reminders
 
 
-def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """A site's TOML tables over the defaults, key by key (tables merge, values replace)."""
     merged = dict(base)
     for key, value in override.items():
-        merged[key] = _merge(merged[key], value) if isinstance(value, dict) and isinstance(
+        merged[key] = deep_merge(merged[key], value) if isinstance(value, dict) and isinstance(
             merged.get(key), dict) else value
     return merged
 
@@ -155,7 +156,7 @@ def load_process(site_file: Path | None = None) -> Process:
     if site_file is not None:
         source = Path(site_file)
         try:
-            data = _merge(data, tomllib.loads(source.read_text(encoding="utf-8")))
+            data = deep_merge(data, tomllib.loads(source.read_text(encoding="utf-8")))
         except (OSError, tomllib.TOMLDecodeError) as exc:
             raise ConfigurationError(f"cannot read the process file {source}: {exc}",
                                      setting="GOLDHEAT_SITE__PROCESS_FILE") from None

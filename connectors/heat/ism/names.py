@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
 
 import mappings
 from config.errors import ConfigurationError
+from config.process import deep_merge
 
 DEFAULT_FILE = Path(mappings.__file__).resolve().parent / "heat_ism.toml"
 FILE_NAME = "heat_ism.toml"
@@ -101,14 +102,6 @@ class IsmNames(_Frozen):
     note: NoteNames
 
 
-def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
-    merged = dict(base)
-    for key, value in override.items():
-        merged[key] = _merge(merged[key], value) if isinstance(value, dict) and isinstance(
-            merged.get(key), dict) else value
-    return merged
-
-
 def _read(path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
@@ -123,7 +116,7 @@ def load_names(mappings_dir: Path | None = None) -> IsmNames:
     source = DEFAULT_FILE
     if mappings_dir is not None and (Path(mappings_dir) / FILE_NAME).is_file():
         source = Path(mappings_dir) / FILE_NAME
-        data = _merge(data, _read(source))
+        data = deep_merge(data, _read(source))
     try:
         return IsmNames.model_validate(data)
     except ValidationError as exc:
