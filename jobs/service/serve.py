@@ -71,7 +71,11 @@ def _start_metrics(settings: Settings) -> Any:
     from jobs.service.tasks import state_engine
 
     url = settings.state.resolved_url_in(settings.var_dir)
-    lag = metrics.OrderPollLag(lambda: metrics.last_orders_run(state_engine(url)))
+    # Connect and import everything the scrape needs now, in this thread: a scrape must never hold
+    # the import lock or a pool lock while the worker forks its processes (the children would hang).
+    engine = state_engine(url)
+    metrics.last_orders_run(engine)
+    lag = metrics.OrderPollLag(lambda: metrics.last_orders_run(engine))
     return metrics.serve_metrics(settings.service.metrics_port, metrics.exporter_registry(lag))
 
 

@@ -11,7 +11,12 @@ import json
 import os
 import sys
 
+import faulthandler
+import signal
+
 from jobs import registry
+
+faulthandler.register(signal.SIGUSR1, all_threads=True)  # a test that finds us hung dumps our stacks
 
 registry.JOBS.update(json.loads(os.environ.get("GHTEST_JOBS", "{}")))
 

@@ -43,7 +43,8 @@ class Processes:
 
     def kill(self, proc: subprocess.Popen[bytes], sig: int = signal.SIGKILL) -> None:
         """SIGKILL goes to the whole process group (worker and pool); SIGTERM to the main process,
-        which shuts down warmly (its pool processes with it)."""
+        which shuts down warmly (its pool processes with it). One still running after 20 s dumps
+        its stacks into its log (SIGUSR1) and is killed; whatever is left of its group too."""
         try:
             if sig == signal.SIGKILL:
                 os.killpg(proc.pid, sig)
@@ -52,10 +53,16 @@ class Processes:
         except ProcessLookupError:
             pass
         try:
-            proc.wait(timeout=15)
+            proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
+            os.kill(proc.pid, signal.SIGUSR1)
+            time.sleep(0.5)
+            proc.hung = True  # type: ignore[attr-defined]
+        try:
             os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=5)
+        except ProcessLookupError:
+            pass
+        proc.wait(timeout=10)
 
     def stop_all(self) -> None:
         for proc in self.started:
