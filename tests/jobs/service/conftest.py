@@ -35,7 +35,8 @@ def clean_effects(pg_url: str) -> str:
     engine = create_engine(pg_url)
     with engine.begin() as conn:
         conn.execute(text("TRUNCATE svc_effects, svc_runs"))
-        conn.execute(text("DELETE FROM leases")) if _has_leases(conn) else None
+        if _has_leases(conn):
+            conn.execute(text("DELETE FROM leases"))
     engine.dispose()
     return pg_url
 
