@@ -83,8 +83,10 @@ def run(ctx: JobContext) -> RunSummary:
     since = ctx.today() - dt.timedelta(days=ctx.process.orders.lookback_days)
     stored = ledger.load_cursor(ctx.state, CURSOR)
     if stored is None:
-        _onboard(ctx, summary, gm.find_opportunities(stage=stage, closed_since=since))
+        # The baseline first: an order entered while the look-back orders are onboarded is then a
+        # change for the next poll, not hidden inside the baseline.
         start = gm.changes_since("opportunities", ChangeCursor(), limit=10**9).cursor
+        _onboard(ctx, summary, gm.find_opportunities(stage=stage, closed_since=since))
         if not ctx.dry_run:
             ledger.save_cursor(ctx.state, CURSOR, _cursor_to_json(start), now=ctx.clock())
         return summary

@@ -87,9 +87,10 @@ def _outcome(row: ledger.StepRow, *, performed: bool = False) -> StepOutcome:
 
 
 def _error_text(facts_label: str, step: str, exc: BaseException) -> str:
-    text = str(exc) or type(exc).__name__
-    if not isinstance(exc, GoldheatError):
-        text = f"{type(exc).__name__}: {text}"
+    if isinstance(exc, GoldheatError):
+        text = exc.message  # its key and field are kept apart (StepOutcome.field), not appended
+    else:
+        text = f"{type(exc).__name__}: {exc}"
     return text if text.startswith("order ") else f"{facts_label}: step {step}: {text}"
 
 
