@@ -75,7 +75,7 @@ def test_the_compose_commands_are_the_ones_the_readme_documents(compose: dict[st
 def test_the_web_console_listens_on_all_addresses_in_its_container_and_is_checked_on_healthz(
         compose: dict[str, Any]) -> None:
     web = compose["services"]["web"]
-    assert _command(web) == ["goldheat", "web", "serve"]
+    assert _command(web) == ["goldheat", "serve", "--role", "web"]
     assert web["environment"]["GOLDHEAT_WEB__HOST"] == "0.0.0.0"
     assert "/healthz" in " ".join(web["healthcheck"]["test"])
 

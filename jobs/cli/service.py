@@ -15,7 +15,8 @@ from jobs.service.serve import Role
 def serve(
     role: Annotated[Role, typer.Option(
         "--role", help="all: worker with beat inside (one machine); worker or beat alone "
-                       "(docker-compose, several workers; run one beat only); flower: the web monitor")] = Role.ALL,
+                       "(docker-compose, several workers; run one beat only); flower: the web monitor; "
+                       "web: the sales admins' web console")] = Role.ALL,
     concurrency: Annotated[int | None, typer.Option(
         "--concurrency", min=1, max=32, help="jobs run side by side (default GOLDHEAT_SERVICE__CONCURRENCY)")] = None,
     loglevel: Annotated[str | None, typer.Option(

@@ -6,6 +6,7 @@ Roles, one per process (`goldheat serve --role ROLE`):
 - `worker` and `beat`: the two halves, for docker-compose and for more than one worker. Run exactly
   one beat per installation; a second one only causes skipped duplicate ticks, not duplicate effects.
 - `flower`: Flower's web monitor over the same broker and settings (needs the `monitoring` extra).
+- `web`: the sales admins' web console (`goldheat web serve` with the configured host and port).
 
 Logs are structured JSON in the service unless GOLDHEAT_LOG__FORMAT says otherwise.
 """
@@ -34,6 +35,7 @@ class Role(str, enum.Enum):
     WORKER = "worker"
     BEAT = "beat"
     FLOWER = "flower"
+    WEB = "web"
 
 
 def service_settings(settings: Settings, loglevel: str | None = None) -> Settings:
@@ -90,6 +92,10 @@ def serve(settings: Settings, role: Role = Role.ALL, *, concurrency: int | None 
     settings = service_settings(settings, loglevel)
     settings.var_dir.mkdir(parents=True, exist_ok=True)
     configure_logging(settings)
+    if role is Role.WEB:
+        from jobs.web.serve import serve as serve_web
+
+        return serve_web(settings)
     _quiet_celery_logging()
     serves_metrics = settings.service.metrics_port > 0 and role in (Role.ALL, Role.WORKER)
     if serves_metrics:

@@ -23,17 +23,19 @@ def check_ism(settings: Settings) -> list[Finding]:
     from connectors.heat.ism.session import IsmSession
 
     heat = settings.heat
+    findings = []
     if not heat.base_url:
-        return [Finding(SYSTEM, "base URL", WARN, "GOLDHEAT_HEAT__BASE_URL is empty: only the demo's simulator works",
-                        "set GOLDHEAT_HEAT__BASE_URL to your ISM address, e.g. https://host/HEAT")]
+        findings.append(Finding(
+            SYSTEM, "base URL", WARN,
+            f"GOLDHEAT_HEAT__BASE_URL is empty: using the local simulator at {heat.effective_base_url()}",
+            "set GOLDHEAT_HEAT__BASE_URL to your ISM address, e.g. https://host/HEAT"))
     try:
-        session = IsmSession(requests.Session(), heat.base_url, api_key=heat.api_key, username=heat.username,
+        session = IsmSession(requests.Session(), heat.effective_base_url(), api_key=heat.api_key, username=heat.username,
                              password=heat.password, tenant=heat.tenant, role=heat.role,
                              timeout_seconds=min(heat.timeout_seconds, 30), connect_timeout_seconds=5,
                              retry=RetrySettings(attempts=1), owns_http=True)
     except ConfigurationError as exc:
-        return [Finding(SYSTEM, "credentials", FAIL, exc.message, f"set {exc.setting}")]
-    findings = []
+        return findings + [Finding(SYSTEM, "credentials", FAIL, exc.message, f"set {exc.setting}")]
     try:
         for entity_set in ISM_SETS:
             try:
@@ -55,8 +57,9 @@ def check_ism(settings: Settings) -> list[Finding]:
             findings.append(Finding(SYSTEM, entity_set, OK, "readable"))
     finally:
         session.close()
-    return [Finding(SYSTEM, "credentials", OK, "accepted")] + findings if not any(
-        f.status == FAIL for f in findings) else findings
+    if any(f.status == FAIL for f in findings):
+        return findings
+    return [Finding(SYSTEM, "credentials", OK, "accepted"), *findings]
 
 
 def check_classic(settings: Settings) -> list[Finding]:

@@ -131,9 +131,10 @@ def test_a_refused_api_key_names_the_setting(heat_simulator: Any) -> None:
     assert "GOLDHEAT_HEAT__API_KEY" in found["credentials"].fix
 
 
-def test_no_heat_address_is_a_warning_not_a_failure() -> None:
-    (finding,) = heat.check_heat(load_settings())
-    assert finding.status == WARN
+def test_no_heat_address_is_a_warning_and_the_local_simulator_is_tried() -> None:
+    address, credentials = heat.check_heat(load_settings())
+    assert address.status == WARN and "127.0.0.1:8765" in address.detail
+    assert credentials.status == FAIL and "GOLDHEAT_HEAT__API_KEY" in credentials.fix
 
 
 def test_a_real_broker_is_reached_and_a_wrong_port_fails() -> None:

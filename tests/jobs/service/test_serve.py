@@ -51,3 +51,17 @@ def test_serve_alone_polls_orders_serves_metrics_and_logs_json(tmp_path: Path, p
     events = [json.loads(line) for line in lines]
     assert any(e.get("job") == "orders" and e["event"].startswith("quick: effects=1") for e in events)
     assert any(e.get("logger") == "celery.beat" for e in events)
+
+
+def test_serve_role_web_without_console_users_names_the_setting(tmp_path: Path) -> None:
+    """`goldheat serve --role web` is the web console; with no users it refuses to start (exit 2)."""
+    from typer.testing import CliRunner
+
+    from jobs.cli import app
+    from jobs.cli.app import reset_settings
+
+    reset_settings()
+    result = CliRunner().invoke(app, ["serve", "--role", "web"], env={"GOLDHEAT_VAR_DIR": str(tmp_path)})
+    reset_settings()
+    assert result.exit_code == 2
+    assert "GOLDHEAT_WEB__USERS" in result.output
