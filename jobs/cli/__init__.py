@@ -6,8 +6,6 @@ Exit codes are the interface's: 0 success, 1 some records failed (each named on 
 
 from __future__ import annotations
 
-import typer
-
 from jobs.cli.app import app
 
 # Importing a command module registers its commands on `app`.

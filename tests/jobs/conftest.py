@@ -21,29 +21,17 @@ from config.settings import Dialect, GoldMineSettings, Settings
 from connectors.goldmine import writes
 from connectors.goldmine.connector import GoldMineConnector
 from connectors.goldmine.dialect import sql_dialect
-from connectors.goldmine.schema import TABLES, create_schema
+from connectors.goldmine.schema import TABLES
 from connectors.odbc import odbc_factory
 from jobs.context import JobContext
 from jobs.state.db import create_all, make_engine
 from tests.conftest import DIALECTS
+from tests.support import FrozenClock, clear_goldmine, goldmine_database
 
 LONDON = dt.timezone(dt.timedelta(0))
 
 
-class Clock:
-    """The injected clock: a UTC instant moved by hand (time travel without sleeping)."""
-
-    def __init__(self, now: dt.datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-    def travel(self, **delta: float) -> None:
-        self.now += dt.timedelta(**delta)
-
-    def to(self, day: dt.date, hour: int = 9) -> None:
-        self.now = dt.datetime(day.year, day.month, day.day, hour, tzinfo=dt.UTC)
+Clock = FrozenClock
 
 
 @dataclass
@@ -133,20 +121,12 @@ class GoldMineRows:
 
 @pytest.fixture(scope="session", params=DIALECTS)
 def goldmine_db(request: pytest.FixtureRequest, database_factory: Any) -> GoldMineRows:
-    dsn = database_factory(request.param, "ghjobs")
-    conn = pyodbc.connect(dsn)
-    create_schema(conn, Dialect(request.param))
-    conn.close()
-    return GoldMineRows(request.param, dsn)
+    return GoldMineRows(request.param, goldmine_database(database_factory, request.param, "ghjobs"))
 
 
 @pytest.fixture
 def gm(goldmine_db: GoldMineRows) -> GoldMineRows:
-    conn = goldmine_db.connect()
-    for table in TABLES:
-        conn.execute(f"DELETE FROM {table}")
-    conn.commit()
-    conn.close()
+    clear_goldmine(goldmine_db.connect)
     return goldmine_db
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import threading
 
-import pytest
 
 from jobs import cadence
 from tests.jobs.conftest import Clock, GoldMineRows

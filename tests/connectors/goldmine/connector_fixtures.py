@@ -18,8 +18,9 @@ from config.settings import Dialect, GoldMineSettings, RetrySettings
 from connectors.goldmine import writes
 from connectors.goldmine.connector import GoldMineConnector
 from connectors.goldmine.dialect import sql_dialect
-from connectors.goldmine.schema import TABLES, create_schema
+from connectors.goldmine.schema import TABLES
 from tests.conftest import DIALECTS
+from tests.support import FrozenClock, clear_goldmine, goldmine_database
 
 UTC = dt.timezone.utc
 NOW = dt.datetime(2026, 6, 15, 9, 30, tzinfo=UTC)  # 10:30 in London (BST)
@@ -28,15 +29,9 @@ ACC2 = "B2021049163 0JWF 706"
 ACC_QUOTE = "C6061512345O'B'%Ltd"
 
 
-class FakeClock:
+class FakeClock(FrozenClock):
     def __init__(self, now: dt.datetime = NOW) -> None:
-        self.now = now
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += dt.timedelta(**delta)
+        super().__init__(now)
 
 
 class FakeStamps:
@@ -98,20 +93,12 @@ class GoldMineDb:
 
 @pytest.fixture(scope="session", params=DIALECTS)
 def gm_database(request: pytest.FixtureRequest, database_factory: Any) -> GoldMineDb:
-    dsn = database_factory(request.param, "ghgm")
-    conn = pyodbc.connect(dsn)
-    create_schema(conn, Dialect(request.param))
-    conn.close()
-    return GoldMineDb(request.param, dsn)
+    return GoldMineDb(request.param, goldmine_database(database_factory, request.param, "ghgm"))
 
 
 @pytest.fixture
 def gm_db(gm_database: GoldMineDb) -> GoldMineDb:
-    conn = gm_database.connect()
-    for table in TABLES:
-        conn.execute(f"DELETE FROM {table}")
-    conn.commit()
-    conn.close()
+    clear_goldmine(gm_database.connect)
     return gm_database
 
 

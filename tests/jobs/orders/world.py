@@ -26,21 +26,16 @@ from connectors.goldmine.dialect import sql_dialect
 from connectors.goldmine.schema import TABLES
 from connectors.heat.ism.backend import IsmBackend
 from jobs.context import JobContext
+from tests.support import FrozenClock
 
 NOW = dt.datetime(2026, 6, 15, 9, 30, tzinfo=dt.UTC)
 TODAY = NOW.date()
 SM, SM_NAME = "ASHAW", "Alan Shaw"
 
 
-class Clock:
+class Clock(FrozenClock):
     def __init__(self, now: dt.datetime = NOW) -> None:
-        self.now = now
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += dt.timedelta(**delta)
+        super().__init__(now)
 
 
 def png(path: Path, width: int = 40, height: int = 12) -> Path:
