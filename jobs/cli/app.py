@@ -66,5 +66,12 @@ def cli_errors(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def echo_plan(planned: list[dict[str, Any]]) -> None:
+    """A dry run's plan, one line per action, field by field."""
+    for item in planned:
+        typer.echo("would " + item["action"] + ": " + ", ".join(
+            f"{k}={v}" for k, v in item.items() if k != "action"))
+
+
 def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(redact(data), indent=2, default=str) + "\n")

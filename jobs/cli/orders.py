@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from jobs.cli.app import EXIT_OK, EXIT_RECORDS_FAILED, app, cli_errors, print_json, settings
+from jobs.cli.app import EXIT_OK, EXIT_RECORDS_FAILED, app, cli_errors, echo_plan, print_json, settings
 from jobs.context import JobContext
 from jobs.orders.steps import STEPS
 from jobs.orders.sync import OrderResult
@@ -19,9 +19,7 @@ def _report(result: OrderResult, *, as_json: bool) -> int:
     if as_json:
         print_json(result.to_dict())
     else:
-        for item in result.planned:
-            typer.echo("would " + item["action"] + ": " + ", ".join(
-                f"{k}={v}" for k, v in item.items() if k != "action"))
+        echo_plan(result.planned)
         for step in result.steps:
             mark = " (this run)" if step.performed else ""
             typer.echo(f"{step.step}: {step.state}{mark}" + (f" {step.effect}" if step.effect else ""))

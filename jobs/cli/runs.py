@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from jobs.cli.app import EXIT_OK, EXIT_RECORDS_FAILED, app, cli_errors, print_json, settings
+from jobs.cli.app import EXIT_OK, EXIT_RECORDS_FAILED, app, cli_errors, echo_plan, print_json, settings
 from jobs.context import JobContext
 from jobs.registry import JOBS, get_job
 from jobs.summary import RunSummary
@@ -27,9 +27,7 @@ def report_summary(summary: RunSummary, *, as_json: bool) -> int:
     if as_json:
         print_json(summary.to_dict())
     else:
-        for item in summary.planned:
-            typer.echo("would " + item["action"] + ": " + ", ".join(
-                f"{k}={v}" for k, v in item.items() if k != "action"))
+        echo_plan(summary.planned)
         typer.echo(summary.line())
     for failure in summary.failures:
         field = f" field {failure['field']}:" if failure.get("field") else ""
