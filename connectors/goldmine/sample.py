@@ -292,16 +292,22 @@ def _order_fields(rng: random.Random, sample: Sample, stage: str, order_type: st
                   distributors: list[SampleAccount], account: SampleAccount) -> dict[str, str]:
     ordered = stage in ("Order Received", "Cancelled")
     ship = ""
+    # Every fourth order shipped two to three weeks ago through a distributor: the demo then shows
+    # the 2-week "everything received?" e-mail falling due.
+    just_due = stage == "Order Received" and number % 4 == 0
     if stage == "Order Received":
         roll = rng.random()
-        if roll < 0.55:
-            ship = (sample.today - dt.timedelta(days=rng.randint(10, 80))).isoformat()
+        if roll < 0.55 or just_due:
+            days = rng.randint(10, 80)
+            ship = (sample.today - dt.timedelta(days=14 + days % 7 if just_due else days)).isoformat()
         elif roll < 0.8:
             ship = (sample.today + dt.timedelta(days=rng.randint(3, 30))).isoformat()
     elif stage == "Cancelled" and rng.random() < 0.5:
         ship = (sample.today + dt.timedelta(days=rng.randint(3, 30))).isoformat()
     others = [d for d in distributors if d is not account]
     via = rng.choice(others).accountno if others and rng.random() < 0.4 else ""
+    if just_due and others and not via:
+        via = others[number % len(others)].accountno
     return {
         "Order Type": order_type,
         "PO Number": f"PO-{100200 + number * 3 + 1}" if ordered else "",
