@@ -37,7 +37,7 @@ def schedule_followups(ctx: JobContext, applier: Applier, calendar: BusinessCale
     summary.count("proposals", len(sent))
     slots = len(process.proposals.business_days)
     keys = [f"{o.opid}:{k}" for o in sent for k in ["since", *range(1, slots + 1)]]
-    done = effects.get_many(ctx.state, JOB, keys) if not ctx.dry_run else {}
+    done = effects.get_many(ctx.state, JOB, keys)
     code, goldheat = process.proposals.code.upper(), process.users.goldheat.upper()
     for opportunity in sent:
         if all(f"{opportunity.opid}:{n}" in done for n in range(1, slots + 1)):

@@ -28,7 +28,7 @@ def run(ctx: JobContext) -> RunSummary:
     candidates = [o for o in gm.find_opportunities()
                   if rules.is_open(o, process) and rules.review_reason(o, process, currency)]
     summary.count("opportunities to review", len(candidates))
-    done = effects.get_many(ctx.state, JOB, [o.opid for o in candidates]) if not ctx.dry_run else {}
+    done = effects.get_many(ctx.state, JOB, [o.opid for o in candidates])
     code = process.referrals.code.upper()
     for opportunity in candidates:
         if opportunity.opid in done:

@@ -31,7 +31,7 @@ def run(ctx: JobContext) -> RunSummary:
     found = gm.history(actvcodes=[c.upper() for c in process.responses.codes], since=since)
     summary.count("responses", len(found))
     keys = [f"{r.recid}:{kind}" for r in found for kind in ("message", "followup")]
-    done = set(effects.get_many(ctx.state, JOB, keys)) if not ctx.dry_run else set()
+    done = set(effects.get_many(ctx.state, JOB, keys))
     accounts: dict[str, Account | None] = {}
     covered: set[str] = set()  # accounts that got a follow-up in this run
     for response in found:

@@ -52,6 +52,20 @@ def test_responses_dry_run_changes_nothing(gm: GoldMineRows, make_ctx) -> None:
     assert gm.cal() == [] and len(summary.planned) == 2
 
 
+def test_a_dry_run_after_a_run_plans_nothing_already_done(gm: GoldMineRows, make_ctx, clock: Clock) -> None:
+    """The dry run reads the recorded effects too: it plans what a real run would do, not everything."""
+    gm.account("CUST1", kind="Customer", tier="")
+    gm.history("CUST1", "EML", D(2026, 11, 27), rectype="O", recid="MAIL00000000001")
+    gm.opportunity("OPBIG0000000001", "CUST1", stage="Qualified", amount=300_000)
+    gm.opportunity("OPPROP000000001", "CUST1", stage="Proposal Sent")
+    for job in (responses, referrals, proposals):
+        assert job.run(make_ctx()).ok
+    gm.execute("DELETE FROM CAL")  # people read the messages and did the reviews and calls
+    clock.to(D(2026, 12, 18))
+    for job in (responses, referrals, proposals):
+        assert job.run(make_ctx(dry_run=True)).planned == [], job.__name__
+
+
 # --- referrals ------------------------------------------------------------------------------------
 
 def test_one_review_per_large_or_non_standard_opportunity(gm: GoldMineRows, make_ctx) -> None:
