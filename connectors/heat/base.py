@@ -16,6 +16,8 @@ from typing import Protocol
 
 from pydantic import SecretStr
 
+from config.errors import RecordError
+
 
 @dataclass(frozen=True, slots=True)
 class CustomerData:
@@ -70,6 +72,14 @@ class Note:
     ticket_id: str
     subject: str
     publish_to_web: bool
+
+
+def require(value: str, field: str, operation: str, key: str | None = None) -> str:
+    """The value stripped, or a RecordError naming the field: both backends refuse blank keys and
+    names before any I/O, rather than writing a record nobody can find again."""
+    if not value or not value.strip():
+        raise RecordError(f"{field} is empty", system="heat", operation=operation, key=key, field=field)
+    return value.strip()
 
 
 class HeatBackend(Protocol):

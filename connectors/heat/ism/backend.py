@@ -21,12 +21,12 @@ from config.errors import ConfigurationError, RecordError
 from config.logs import register_secret
 from config.retry import call_with_retry
 from config.settings import Settings
-from connectors.heat.base import Customer, CustomerData, Note, Ticket, TicketData
+from connectors.heat.base import Customer, CustomerData, Note, Ticket, TicketData, require
 from connectors.heat.ism import errors, records
 from connectors.heat.ism.names import IsmNames, load_names
 from connectors.heat.ism.odata import MAX_TOP, RECORD_KEY, Filter, collection_path, eq, query, rec_id, record_path
 from connectors.heat.ism.paging import Pager
-from connectors.heat.ism.records import RECID, require, same, text
+from connectors.heat.ism.records import RECID, same, text
 from connectors.heat.ism.session import IsmSession
 
 Row = dict[str, Any]

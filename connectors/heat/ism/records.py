@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from config.errors import ConfigurationError, RecordError
+from config.errors import ConfigurationError
 from connectors.heat.base import Customer, CustomerData, Note, Ticket, TicketData
 from connectors.heat.ism.errors import SYSTEM
 from connectors.heat.ism.names import IsmNames
@@ -33,12 +33,6 @@ def same(a: Any, b: Any) -> bool:
 
 def truthy(value: Any) -> bool:
     return value is True or text(value).strip().lower() in ("true", "1", "yes")
-
-
-def require(value: str, field: str, operation: str, key: str | None = None) -> str:
-    if not value or not value.strip():
-        raise RecordError(f"{field} is empty", system=SYSTEM, operation=operation, key=key, field=field)
-    return value.strip()
 
 
 def changes(row: Row, wanted: Row) -> Row:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from config.errors import ConfigurationError, RecordError
-from connectors.heat.base import CustomerData, TicketData
+from connectors.heat.base import CustomerData, TicketData, require
 from connectors.heat.ism import records
 from connectors.heat.ism.names import load_names
 
@@ -77,7 +77,7 @@ def test_note_body_is_a_private_memo_on_the_incident() -> None:
 @pytest.mark.parametrize("value", ["", "  "])
 def test_required_values(value: str) -> None:
     with pytest.raises(RecordError):
-        records.require(value, "Subject", "open_ticket")
+        require(value, "Subject", "open_ticket")
 
 
 @pytest.mark.parametrize(("value", "flag"), [(True, True), ("True", True), ("1", True), (False, False),
