@@ -119,7 +119,7 @@ def classify_odbc_error(exc: BaseException, *, system: str, operation: str,
 def _driver_message(exc: BaseException) -> str:
     args = getattr(exc, "args", ())
     text = str(args[1]) if len(args) > 1 else str(exc)
-    text = _SECRET_IN_DSN.sub(lambda m: f"{m.group(1)}=***", text)
+    text = redact_dsn(text)
     # Drop the "[unixODBC][Driver]" prefixes and SQLExecDirectW noise, keep one line.
     text = re.sub(r"\[[^\]]*\]", "", text).split("(SQL")[0].strip()
     return text[:300]
