@@ -111,7 +111,7 @@ def classify_odbc_error(exc: BaseException, *, system: str, operation: str,
         return IntegrityViolation(f"{system}: a unique index refused the row: {detail}", **kwargs)
     if state in RECORD_SQLSTATES:
         return RecordError(f"{system}: the database refused a value: {detail}", **kwargs)
-    if state in {"IM002", "IM003", "08004"}:
+    if state in {"IM002", "IM003"}:
         return ConfigurationError(f"{system}: ODBC driver or DSN not found: {detail}", **kwargs)
     return FatalError(f"{system} database error: {detail}", **kwargs)
 
