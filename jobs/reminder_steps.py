@@ -19,6 +19,7 @@ milliseconds wide; a crash anywhere else re-sends nothing.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from config.errors import RecordError
 from connectors.goldmine.records import NewActivity, NewHistory, Opportunity
@@ -115,15 +116,21 @@ class Steps:
                               system="goldmine", key=distributor, field="E-mail Address")
         sm = (order.userid or "").upper()
         user = gm.get_user(sm) if sm else None
-        site = self.ctx.settings.site.process_file
-        template = mail.template_path(self.process.reminders.email_template, site.parent if site else None)
+        template_name, template = self._email_template
         fields = self._texts(order, distributor=account.company or primary.name, contact=primary.name,
                              ship_date=row.ship_date.strftime("%d %B %Y"),
                              sm_name=str((user or {}).get("NAME", "") or sm).strip(),
                              sender_company=self.ctx.settings.letters.company_name)
         return mail.Mail(to=primary.email, key=key,
                          subject=mail.render(self.process.reminders.email_subject, fields, name="email_subject"),
-                         body=mail.render(template.read_text(encoding="utf-8"), fields, name=template.name))
+                         body=mail.render(template, fields, name=template_name))
+
+    @functools.cached_property
+    def _email_template(self) -> tuple[str, str]:
+        """The e-mail template's name and text, read once per run rather than once per e-mail."""
+        site = self.ctx.settings.site.process_file
+        path = mail.template_path(self.process.reminders.email_template, site.parent if site else None)
+        return path.name, path.read_text(encoding="utf-8")
 
     # --- the SM's call-backs --------------------------------------------------------------------
     def call_back(self, row: rows.Reminder, order: Opportunity, name: str) -> None:
