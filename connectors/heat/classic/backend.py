@@ -37,7 +37,7 @@ from config.errors import ConfigurationError, RecordError, RetriableError
 from config.process import load_process
 from config.retry import call_with_retry
 from config.settings import Dialect, HeatSettings, RetrySettings, Settings
-from connectors.heat.base import Customer, CustomerData, Note, Ticket, TicketData
+from connectors.heat.base import Customer, CustomerData, Note, Ticket, TicketData, require
 from connectors.heat.classic import rows as r
 from connectors.heat.classic.callid import CallIdAllocator, Execute, KeyCollision, MaxPlusOne
 from connectors.heat.classic.dialect import classic_dialect
@@ -108,6 +108,8 @@ class ClassicBackend:
         return name
 
     def upsert_customer(self, data: CustomerData, organisation_id: str = "") -> Customer:
+        require(data.xref, "Profile.CustID", "upsert_customer")
+        require(data.first_name + data.last_name, "Profile.LastName", "upsert_customer", data.xref)
         values = r.profile_values(data, organisation_id)
         key = {"CustID": data.xref, "CustType": self.customer_type}
         r.check_row(PROFILE, {**key, **values}, key=data.xref)
@@ -144,6 +146,8 @@ class ClassicBackend:
         return replace(r.customer_from_row(found[0]), login=login) if found else None
 
     def set_login(self, customer_id: str, login: str, password: SecretStr) -> None:
+        require(login, "HEATCAI.LoginID", "set_login", customer_id)
+        require(password.get_secret_value(), "HEATCAI.Password", "set_login", customer_id)
         encoded = self._encode(password)
         r.check_row(HEATCAI, {"LoginID": login, "Password": encoded}, key=customer_id)
 
@@ -176,6 +180,8 @@ class ClassicBackend:
         return r.ticket_from_row(found[0]) if found else None
 
     def open_ticket(self, data: TicketData) -> Ticket:
+        require(data.subject, "CallLog.ShortDesc", "open_ticket", data.customer_id)
+        require(data.team, "Asgnmnt.GroupName", "open_ticket", data.customer_id)
         r.check_row(CALLLOG, {"ShortDesc": data.subject, "Category": data.category, "CallSource": data.source,
                               "CallStatus": data.status, "CustID": data.customer_id}, key=data.customer_id)
 
@@ -211,6 +217,7 @@ class ClassicBackend:
         return self._matching_note(ticket_id, entries, subject)
 
     def add_note(self, ticket_id: str, subject: str, body: str, *, publish_to_web: bool = False) -> Note:
+        require(subject, "Journal.EntryText", "add_note", ticket_id)
         journal_type = self._web_type if publish_to_web else self._internal_type
 
         def work(execute: Execute) -> Note:

@@ -8,6 +8,7 @@ import pytest
 from pydantic import SecretStr
 
 from config.errors import RecordError
+from config.settings import HeatSettings
 from connectors.heat.base import CustomerData, HeatBackend, TicketData
 from connectors.heat.classic.backend import ClassicBackend
 from connectors.heat.classic.passwords import verify_pbkdf2
@@ -163,6 +164,27 @@ def test_notes_are_journal_rows_found_again_by_subject(backend, classic_dsn):
 def test_a_note_on_an_unknown_call_is_a_record_error(backend):
     with pytest.raises(RecordError):
         backend.add_note("99999999", "s", "b")
+
+
+_BLANK_INPUTS = [
+    ("upsert_customer", lambda b: b.upsert_customer(_customer(" ")), "Profile.CustID"),
+    ("upsert_customer", lambda b: b.upsert_customer(_customer("ACC1", first_name="", last_name=" ")),
+     "Profile.LastName"),
+    ("set_login", lambda b: b.set_login("ACC1", " ", SecretStr("pw")), "HEATCAI.LoginID"),
+    ("set_login", lambda b: b.set_login("ACC1", "ada", SecretStr("")), "HEATCAI.Password"),
+    ("open_ticket", lambda b: b.open_ticket(TicketData("ACC1", "Support", "", "d")), "CallLog.ShortDesc"),
+    ("open_ticket", lambda b: b.open_ticket(TicketData("ACC1", "", "s", "d")), "Asgnmnt.GroupName"),
+    ("add_note", lambda b: b.add_note("00000001", " ", "b"), "Journal.EntryText"),
+]
+
+
+@pytest.mark.parametrize(("operation", "call", "field"), _BLANK_INPUTS)
+def test_a_blank_key_or_name_is_a_record_error_naming_the_column_before_any_io(operation, call, field):
+    """Like the ISM backend: nothing is written under an empty CustID, LoginID, subject or team."""
+    backend = ClassicBackend(HeatSettings(), lambda: pytest.fail("no connection expected"), "sqlite")
+    with pytest.raises(RecordError) as caught:
+        call(backend)
+    assert (caught.value.operation, caught.value.field) == (operation, field)
 
 
 def test_from_settings_reads_the_classic_section(classic_dsn):
