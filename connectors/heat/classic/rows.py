@@ -87,7 +87,8 @@ def profile_values(data: CustomerData, organisation: str) -> dict[str, Any]:
     for name, value in data.extra.items():
         if not _IDENTIFIER.match(name) or name.lower() in ("custid", "custtype"):
             raise ConfigurationError(f"the HEAT classic mapping targets {name!r}, not a usable Profile column",
-                                     setting="mappings")
+                                     setting="GOLDHEAT_SITE__MAPPINGS_DIR", system="heat",
+                                     operation="upsert_customer", key=data.xref)
         values[name] = value
     return values
 

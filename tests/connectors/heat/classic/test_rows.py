@@ -49,8 +49,9 @@ def test_record_errors_never_carry_the_value():
 
 def test_a_mapping_to_a_non_identifier_column_is_a_configuration_error():
     data = CustomerData(xref="A", first_name="a", last_name="b", email="e", extra={"Notes; DROP": "x"})
-    with pytest.raises(ConfigurationError):
+    with pytest.raises(ConfigurationError) as caught:
         r.profile_values(data, "")
+    assert caught.value.setting == "GOLDHEAT_SITE__MAPPINGS_DIR"
 
 
 def test_extra_fields_go_to_their_profile_columns():
