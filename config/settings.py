@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 import os
+import re
 from pathlib import Path
 from typing import Any, Literal
 
@@ -286,13 +287,19 @@ class Settings(BaseSettings):
         return found + [p for v in found for p in _password_parts(v)]
 
 
+# PWD=value or PWD={va;lue} (ODBC braces may hold ';', and '}}' is an escaped '}').
+_ODBC_PASSWORD = re.compile(r"(?:^|;)\s*(?:PWD|PASSWORD)\s*=\s*(\{(?:[^}]|\}\})*\}|[^;]*)", re.I)
+
+
 def _password_parts(connection_string: str) -> list[str]:
     """Passwords inside ODBC strings (PWD=...) and URLs (user:pass@host), to redact them alone too."""
     parts: list[str] = []
-    for item in connection_string.split(";"):
-        key, _, value = item.partition("=")
-        if key.strip().upper() in {"PWD", "PASSWORD"} and value.strip():
-            parts.append(value.strip().strip("{}"))
+    for match in _ODBC_PASSWORD.finditer(connection_string):
+        value = match.group(1).strip()
+        if value.startswith("{") and value.endswith("}"):
+            value = value[1:-1].replace("}}", "}")
+        if value:
+            parts.append(value)
     if "://" in connection_string and "@" in connection_string:
         userinfo = connection_string.split("://", 1)[1].split("@", 1)[0]
         if ":" in userinfo and userinfo.split(":", 1)[1]:

@@ -53,3 +53,15 @@ def test_missing_config_file_is_a_configuration_error(monkeypatch: pytest.Monkey
     monkeypatch.setenv("GOLDHEAT_CONFIG", "/nonexistent/goldheat.toml")
     with pytest.raises(ConfigurationError, match="GOLDHEAT_CONFIG"):
         load_settings()
+
+
+@pytest.mark.parametrize("dsn, password", [
+    ("DRIVER={PostgreSQL Unicode};UID=gm;PWD=Db-Pa55word;SERVER=db", "Db-Pa55word"),
+    ("DRIVER={PostgreSQL Unicode};UID=gm;PWD={Db;Pa55}}word};SERVER=db", "Db;Pa55}word"),
+    ("postgresql://gm:Db-Pa55word@db/goldmine", "Db-Pa55word"),
+])
+def test_a_connection_strings_password_is_a_secret_on_its_own(monkeypatch: pytest.MonkeyPatch, dsn: str,
+                                                               password: str) -> None:
+    """ODBC braces may hold ';' and an escaped '}': the whole password is still redacted by value."""
+    monkeypatch.setenv("GOLDHEAT_GOLDMINE__DSN", dsn)
+    assert password in load_settings().secrets()
