@@ -26,7 +26,7 @@ REDACTED = "[REDACTED]"
 _SECRET_KEY = re.compile(r"(pass(word|wd)?|pwd|secret|token|api_?key|authorization|cookie|session_?key)",
                          re.IGNORECASE)
 _INLINE_SECRET = re.compile(
-    r"(rest_api_key=|PWD=|Password=|password\"?\s*[:=]\s*\"?)([^;\s\"&,]+)", re.IGNORECASE
+    r"(rest_api_key=|PWD=|Password=|password\"?\s*[:=]\s*\"?)(\{(?:[^}]|\}\})*\}|[^;\s\"&,]+)", re.IGNORECASE
 )
 _MIN_SECRET_LENGTH = 4
 

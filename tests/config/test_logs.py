@@ -66,3 +66,9 @@ def test_redact_walks_nested_structures() -> None:
     data = {"a": ["x s3cr3t-value y", {"token": "abc"}], "Authorization": "rest_api_key=zzz"}
     assert redact(data) == {"a": [f"x {REDACTED} y", {"token": REDACTED}], "Authorization": REDACTED}
     assert redact("GET with rest_api_key=abcdef") == f"GET with rest_api_key={REDACTED}"
+
+
+def test_an_inline_braced_odbc_password_is_redacted_whole() -> None:
+    """ODBC braces may hold ';': a password nobody registered is still cut out entire."""
+    assert redact("connect DRIVER={x};PWD={un;regis}}tered};SERVER=h") == \
+        f"connect DRIVER={{x}};PWD={REDACTED};SERVER=h"
