@@ -9,6 +9,7 @@ folder and renamed, so Production never picks up half a PDF.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -91,13 +92,27 @@ def parse_template(text: str, kind: str, source: str) -> Template:
 
 
 def load_template(kind: str, override: Path | None = None) -> Template:
+    """The parsed template, read again only when the file changed (an edit applies to the next letter)."""
     path = Path(override) if override else TEMPLATES / ("welcome_letter.txt" if kind == WELCOME else "packing_note.txt")
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise _unreadable(kind, path, exc) from None
+    return _load_template(kind, path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=8)
+def _load_template(kind: str, path: Path, _mtime_ns: int, _size: int) -> Template:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise ConfigurationError(f"cannot read the {kind} template {path}: {exc.strerror}",
-                                 setting="GOLDHEAT_LETTERS__TEMPLATE") from None
+        raise _unreadable(kind, path, exc) from None
     return parse_template(text, kind, str(path))
+
+
+def _unreadable(kind: str, path: Path, exc: OSError) -> ConfigurationError:
+    return ConfigurationError(f"cannot read the {kind} template {path}: {exc.strerror}",
+                              setting="GOLDHEAT_LETTERS__TEMPLATE")
 
 
 def letter_path(output_dir: Path, order_key: str, kind: str) -> Path:
