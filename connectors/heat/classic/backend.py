@@ -34,6 +34,7 @@ import pyodbc
 from pydantic import SecretStr
 
 from config.errors import ConfigurationError, RecordError, RetriableError
+from config.logs import register_secret
 from config.process import load_process
 from config.retry import call_with_retry
 from config.settings import Dialect, HeatSettings, RetrySettings, Settings
@@ -148,6 +149,7 @@ class ClassicBackend:
     def set_login(self, customer_id: str, login: str, password: SecretStr) -> None:
         require(login, "HEATCAI.LoginID", "set_login", customer_id)
         require(password.get_secret_value(), "HEATCAI.Password", "set_login", customer_id)
+        register_secret(password.get_secret_value())
         encoded = self._encode(password)
         r.check_row(HEATCAI, {"LoginID": login, "Password": encoded}, key=customer_id)
 

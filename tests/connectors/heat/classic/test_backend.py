@@ -8,6 +8,7 @@ import pytest
 from pydantic import SecretStr
 
 from config.errors import RecordError
+from config.logs import SECRETS
 from config.settings import HeatSettings
 from connectors.heat.base import CustomerData, HeatBackend, TicketData
 from connectors.heat.classic.backend import ClassicBackend
@@ -73,6 +74,7 @@ def test_set_login_writes_heatcai_with_a_salted_hash_never_the_password(backend,
         classic_dsn, "SELECT CustID, CustType, Password, DTCreated FROM HEATCAI WHERE LoginID = ?", login)
     assert (cust_id, cust_type, created) == (xref, "Customer", 1782905405)
     assert "S3cret" not in stored and verify_pbkdf2(stored, SecretStr("S3cret!pass#word"))
+    assert "S3cret!pass#word" not in SECRETS.scrub("sent S3cret!pass#word")  # registered: kept out of logs
     assert backend.find_login(login).id == xref
     assert backend.find_customer(xref).login == login
 
