@@ -50,7 +50,3 @@ class Pager:
             if len(page) < self.page_size:
                 return
             skip += len(page)
-
-
-def fetch_all(fetch: Callable[[int, int], list[Row]], **kwargs: Any) -> list[Row]:
-    return list(Pager(fetch, **kwargs))
