@@ -17,8 +17,9 @@ from connectors.goldmine.sample import (
     RECID_SLOTS, SALES_ADMIN, Sample, SampleAccount, at, office_time,
 )
 from connectors.goldmine.sample_ids import RecidStream
-from connectors.goldmine.sample_rows import calendar, fit, twelve_hour
+from connectors.goldmine.sample_rows import calendar, fit
 from connectors.goldmine.schema import TABLES
+from connectors.goldmine.stamps import twelve_hour
 
 COLUMNS = ("USERID", "ACCOUNTNO", "SRECTYPE", "RECTYPE", "ONDATE", "ONTIME", "ACTVCODE", "RESULTCODE",
            "STATUS", "DURATION", "UNITS", "REF", "NOTES", "LINKRECID", "LOPRECID", "CREATEBY",
@@ -178,7 +179,7 @@ def contact2_rows(sample: Sample) -> Iterator[dict[str, Any]]:
         for name, found in (("LASTCONT", summary and summary.contact),
                             ("LASTATMP", summary and summary.attempt)):
             row[f"{name}ON"] = found[4] if found else None
-            row[f"{name}AT"] = twelve_hour(at(found[4].date(), found[5])) if found else ""
+            row[f"{name}AT"] = twelve_hour(found[5]) if found else ""
         for n in range(1, 11):
             row[f"USERDEF{n:02d}"] = ""
         yield fit("CONTACT2", row)
@@ -189,5 +190,5 @@ def _first(cal: list[dict[str, Any]], rectype: str, on: str, at_column: str = ""
     values: dict[str, Any] = {on: match["ONDATE"] if match else None}
     if at_column:
         ontime = match["ONTIME"] if match else ""
-        values[at_column] = twelve_hour(at(match["ONDATE"].date(), ontime)) if match and ontime else ""
+        values[at_column] = twelve_hour(ontime) if match else ""
     return values

@@ -11,15 +11,16 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from connectors.goldmine.rows import EMAIL_DETAIL
 from connectors.goldmine.sample import (
     AES, PROBABILITY, RECID_SLOTS, SALES_ADMIN, SMS, STAFF, STAGES, Sample, SampleAccount, SamplePerson, at,
     office_time,
 )
 from connectors.goldmine.sample_ids import RecidStream
 from connectors.goldmine.schema import TABLES
+from connectors.goldmine.stamps import twelve_hour
 
 Row = dict[str, Any]
-EMAIL_DETAIL = "E-mail Address"
 EMAIL_LOOKUPSUPP = "EMAIL"
 ACTIVITY_CODES = {
     "STC": "Status check call", "VIS": "Distributor visit", "RSP": "Response follow-up",
@@ -59,10 +60,6 @@ def created(user: str, when: dt.datetime) -> Row:
 
 def last(user: str, when: dt.datetime) -> Row:
     return {"LASTUSER": user, "LASTDATE": at(when.date()), "LASTTIME": f"{when:%H:%M}"}
-
-
-def twelve_hour(when: dt.datetime) -> str:
-    return f"{(when.hour % 12) or 12:>2}:{when.minute:02d}{'am' if when.hour < 12 else 'pm'}"
 
 
 def lookup_field(name: str) -> str:
@@ -193,7 +190,7 @@ def _detail(a: SampleAccount, name: str, ref: str, phone: str, when: dt.datetime
 
 def creation_stamp(user: str, when: dt.datetime) -> str:
     """A detail's CITY: user padded to 8, YYYYMMDD, a space and the 12-hour time."""
-    return f"{user:<8}{when:%Y%m%d} {twelve_hour(when).strip()}"
+    return f"{user:<8}{when:%Y%m%d} {twelve_hour(f'{when:%H:%M}').strip()}"
 
 
 def opportunities(sample: Sample) -> Iterator[Row]:
