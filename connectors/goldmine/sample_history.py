@@ -20,6 +20,7 @@ from connectors.goldmine.sample_ids import RecidStream
 from connectors.goldmine.sample_rows import calendar, fit
 from connectors.goldmine.schema import TABLES
 from connectors.goldmine.stamps import twelve_hour
+from connectors.goldmine.text import cut_ref, subject_of
 
 COLUMNS = ("USERID", "ACCOUNTNO", "SRECTYPE", "RECTYPE", "ONDATE", "ONTIME", "ACTVCODE", "RESULTCODE",
            "STATUS", "DURATION", "UNITS", "REF", "NOTES", "LINKRECID", "LOPRECID", "CREATEBY",
@@ -46,14 +47,6 @@ TOPICS = ("pricing", "delivery", "SF-200 demo", "calibration", "service contract
 def rectype(kind: str, successful: bool = True, private: bool = False) -> str:
     """CONTHIST's composite RECTYPE: type padded to 2, then ' ' or `U`, then `P` when private."""
     return kind.ljust(2) + (" " if successful else "U") + ("P" if private else "")
-
-
-def reference(subject: str, contact: str = "") -> str:
-    """`Subject (oc: Name)`, the subject cut so that the contact always fits."""
-    if not contact:
-        return subject[:REF_LENGTH]
-    suffix = f" (oc: {contact})"
-    return subject[: max(0, REF_LENGTH - len(suffix))] + suffix
 
 
 class _Summary:
@@ -108,7 +101,7 @@ def _row(ids: RecidStream, a: SampleAccount, kind: str, day: dt.date, ontime: st
     when = midnight + dt.timedelta(hours=int(ontime[:2]), minutes=int(ontime[3:5]))
     composite = rectype(kind, successful, private)
     return (user, a.accountno, kind[0], composite, midnight, ontime, code, result,
-            " 1" if notes else " 0", duration, units, reference(subject, oc), notes, "", loprecid,
+            " 1" if notes else " 0", duration, units, cut_ref(subject, oc, REF_LENGTH), notes, "", loprecid,
             user, midnight, ontime, user, midnight, ontime, ids(when, user), "", "", None, None)
 
 
@@ -175,7 +168,7 @@ def contact2_rows(sample: Sample) -> Iterator[dict[str, Any]]:
         row |= _first(cal, "T", "ACTIONON") | _first(cal, "S", "CLOSEDATE")
         row |= _first(cal, "A", "MEETDATEON", "MEETTIMEAT") | _first(cal, "C", "CALLBACKON", "CALLBACKAT")
         summary = summaries.get(a.index)
-        row["PREVRESULT"] = summary.latest[11].split("(oc:")[0].rstrip() if summary and summary.latest else ""
+        row["PREVRESULT"] = subject_of(summary.latest[11]) if summary and summary.latest else ""
         for name, found in (("LASTCONT", summary and summary.contact),
                             ("LASTATMP", summary and summary.attempt)):
             row[f"{name}ON"] = found[4] if found else None
