@@ -62,12 +62,13 @@ def rows_for(engine: Engine, opids: Iterable[str]) -> dict[str, OrderRow]:
 
 
 def recent(engine: Engine, limit: int = 50) -> list[OrderRow]:
-    """The orders the ledger touched last, failures first, then the newest first."""
+    """The orders the ledger touched last, failures first, then the newest first (not the rows it
+    keeps per customer for their one website login)."""
     s = ledger.order_steps.c
     last = func.max(s.updated_at).label("last")
     with engine.connect() as conn:
-        keys = list(conn.execute(select(s.order_key, last).group_by(s.order_key)
-                                 .order_by(last.desc()).limit(limit)).scalars())
+        keys = list(conn.execute(select(s.order_key, last).where(~s.order_key.startswith(ledger.SHARED_PREFIX))
+                                 .group_by(s.order_key).order_by(last.desc()).limit(limit)).scalars())
     rows = list(rows_for(engine, keys).values())
     oldest = dt.datetime.min.replace(tzinfo=dt.UTC)
     rows.sort(key=lambda o: (_STATE_ORDER.get(o.state, 9), -(o.updated_at or oldest).timestamp()))

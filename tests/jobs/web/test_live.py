@@ -103,6 +103,14 @@ def test_a_bad_order_shows_its_field_and_is_listed_first(world: World, live_app:
     assert listing.index("PO-2002") < listing.index("PO-1001")
 
 
+def test_recent_orders_are_orders_not_the_ledgers_per_customer_rows(world: World) -> None:
+    """The login step keeps one ledger row per customer too; the console's list shows orders only."""
+    orders(world)
+    with world.context() as ctx:
+        assert sync_order(ctx, OPID).complete
+    assert [o.opid for o in live_service(world).recent()] == [OPID]
+
+
 def test_support_sees_a_sealed_password_then_only_where_it_is(world: World, live_app: Flask) -> None:
     orders(world)
     with world.context() as ctx:
