@@ -8,6 +8,7 @@ statement for the columns the site's table really has (§7: newer columns may be
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Collection, Mapping
 from typing import Any
 
@@ -22,11 +23,22 @@ from connectors.goldmine.text import TextPolicy, cut_ref, upper
 Row = dict[str, Any]
 ALARM_MINUTES = 10  # GoldMine's default lead time
 EMAIL_REF_LENGTH = 35  # CONTSUPREF holds the first 35 characters of an address, ADDRESS1 the rest
+_HHMM = re.compile(r"(?:[01][0-9]|2[0-3]):[0-5][0-9]")
 
 
 def status_flags(notes: str) -> str:
     """CAL/CONTHIST STATUS: char 2 is '1' when the row has notes."""
     return " 1" if notes.strip() else " 0"
+
+
+def clock_time(value: str, *, table: str, key: str | None) -> str:
+    """An ONTIME as GoldMine stores it, 24-hour 'HH:MM' or blank; anything else is refused, because
+    a time such as '9:30' or '2pm' would sort and summarise wrongly."""
+    text = (value or "").strip()
+    if text and not _HHMM.fullmatch(text):
+        raise RecordError(f"{table}.ONTIME must be a 24-hour 'HH:MM' time or blank, got {text!r}",
+                          system="goldmine", operation="write", key=key, field="ONTIME")
+    return text
 
 
 def history_rectype(kind: str, successful: bool) -> str:
@@ -39,11 +51,12 @@ def history_rectype(kind: str, successful: bool) -> str:
 
 def cal_row(a: NewActivity, *, recid: str, stamp: Stamp, company: str) -> Row:
     """A CAL row per §4.4 (Castell `WriteSchedule`): ENDDATE = ONDATE, RSVP 'N', blanks not NULL."""
+    ontime = clock_time(a.ontime, table="CAL", key=a.accountno or recid)
     return {
         "USERID": a.userid.strip().upper(), "ACCOUNTNO": a.accountno, "ONDATE": a.ondate,
-        "ONTIME": a.ontime, "ENDDATE": a.ondate,
+        "ONTIME": ontime, "ENDDATE": a.ondate,
         "ALARMFLAG": "Y" if a.alarm else "N",
-        "ALARMTIME": minutes_before(a.ontime, ALARM_MINUTES) if a.alarm else "",
+        "ALARMTIME": minutes_before(ontime, ALARM_MINUTES) if a.alarm else "",
         "ALARMDATE": a.ondate if a.alarm else None,
         "ACTVCODE": a.actvcode.strip().upper(), "RSVP": "N", "DURATION": int(a.duration),
         "RECTYPE": a.rectype.strip().upper(), "ACONFIRM": "", "APPTUSER": "",
@@ -60,7 +73,8 @@ def history_row(h: NewHistory, *, recid: str, stamp: Stamp, contact: str, ref_le
     rectype = history_rectype(h.rectype, h.successful)
     return {
         "USERID": h.userid.strip().upper(), "ACCOUNTNO": h.accountno, "SRECTYPE": rectype[0],
-        "RECTYPE": rectype, "ONDATE": h.ondate, "ONTIME": h.ontime,
+        "RECTYPE": rectype, "ONDATE": h.ondate,
+        "ONTIME": clock_time(h.ontime, table="CONTHIST", key=h.accountno or recid),
         "ACTVCODE": h.actvcode.strip().upper(), "RESULTCODE": h.resultcode.strip().upper(),
         "STATUS": status_flags(h.notes), "DURATION": "", "UNITS": "",
         "REF": cut_ref(h.ref, h.contact or contact, ref_length), "NOTES": h.notes,

@@ -80,6 +80,19 @@ def test_history_row_uses_the_given_contact_for_oc():
     assert row["REF"] == "Sent (oc: Bob)" and row["ACTVCODE"] == "GH" and row["SRECTYPE"] == "O"
 
 
+@pytest.mark.parametrize("ontime", ["9:30", "2pm", "24:00", "14:3", "14:30:00"])
+def test_a_time_not_in_hh_mm_is_a_record_error_naming_ontime(ontime):
+    activity = NewActivity(accountno="A", userid="x", rectype="C", actvcode="STC", ondate=dt.date(2026, 2, 1),
+                           ref="Call", ontime=ontime, alarm=True)
+    history = NewHistory(accountno="A", userid="x", rectype="C", actvcode="STC", ref="Call",
+                         ondate=dt.date(2026, 2, 1), ontime=ontime)
+    with pytest.raises(RecordError, match="CAL.ONTIME") as cal_error:
+        writes.cal_row(activity, recid="R", stamp=STAMP, company="")
+    with pytest.raises(RecordError, match="CONTHIST.ONTIME") as history_error:
+        writes.history_row(history, recid="H", stamp=STAMP, contact="", ref_length=80)
+    assert cal_error.value.field == history_error.value.field == "ONTIME"
+
+
 def test_detail_creation_stamp_and_email_split():
     assert writes.creation_stamp(STAMP) == "GOLDHEAT20260115 2:05pm"
     values = writes.detail_values("E-mail Address", "a" * 40, "", key="k")
