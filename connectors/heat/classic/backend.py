@@ -100,6 +100,7 @@ class ClassicBackend:
         return r.customer_from_row(found[0]) if found else None
 
     def find_customer_by_email(self, email: str) -> list[Customer]:
+        require(email, "Profile.EMailID", "find_customer_by_email")  # '' would match every blank EMailID
         sql = r.PROFILE_SELECT + " WHERE LOWER(p.EMailID) = LOWER(?) AND p.CustType = ? ORDER BY p.CustID"
         return [r.customer_from_row(row) for row in self._read("find_customer_by_email", None, sql,
                                                                 (email, self.customer_type))]
@@ -141,6 +142,7 @@ class ClassicBackend:
     # --- self-service logins -------------------------------------------------------------------
 
     def find_login(self, login: str) -> Customer | None:
+        require(login, "HEATCAI.LoginID", "find_login")
         sql = (r.PROFILE_SELECT + " JOIN HEATCAI l ON l.CustID = p.CustID AND l.CustType = p.CustType "
                "WHERE l.LoginID = ?")
         found = self._read("find_login", login, sql, (login,))

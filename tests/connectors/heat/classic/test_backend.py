@@ -177,12 +177,14 @@ _BLANK_INPUTS = [
     ("open_ticket", lambda b: b.open_ticket(TicketData("ACC1", "Support", "", "d")), "CallLog.ShortDesc"),
     ("open_ticket", lambda b: b.open_ticket(TicketData("ACC1", "", "s", "d")), "Asgnmnt.GroupName"),
     ("add_note", lambda b: b.add_note("00000001", " ", "b"), "Journal.EntryText"),
+    ("find_customer_by_email", lambda b: b.find_customer_by_email(""), "Profile.EMailID"),
+    ("find_login", lambda b: b.find_login(" "), "HEATCAI.LoginID"),
 ]
 
 
 @pytest.mark.parametrize(("operation", "call", "field"), _BLANK_INPUTS)
 def test_a_blank_key_or_name_is_a_record_error_naming_the_column_before_any_io(operation, call, field):
-    """Like the ISM backend: nothing is written under an empty CustID, LoginID, subject or team."""
+    """Like the ISM backend: nothing is written under, or looked up by, an empty key or name."""
     backend = ClassicBackend(HeatSettings(), lambda: pytest.fail("no connection expected"), "sqlite")
     with pytest.raises(RecordError) as caught:
         call(backend)
