@@ -236,6 +236,9 @@ class WriterMixin:
         """The account's CONTSUPP `P` detail `name` for `linkacct`: updated when it exists, else
         inserted (its RECID keyed by account, name and link, so racing writers make one row)."""
         key = f"{accountno}:{name}"
+        if not accountno.strip():
+            raise RecordError(f"a CONTSUPP detail ({name!r}) needs an account", system="goldmine",
+                              operation="upsert_detail", key=key, field="ACCOUNTNO")
 
         def work(tx: Tx) -> str:
             sql = self.dialect.locking_select(

@@ -187,6 +187,13 @@ def test_upsert_detail_inserts_then_updates_in_place(gm, gm_db):
     assert other != first and gm_db.count("CONTSUPP") == 2
 
 
+def test_upsert_detail_without_an_account_is_a_record_error_naming_accountno(gm, gm_db):
+    with pytest.raises(RecordError) as caught:
+        gm.upsert_detail(" ", "HEAT Customer", "CUST-1")
+    assert caught.value.field == "ACCOUNTNO"
+    assert gm_db.count("CONTSUPP") == 0
+
+
 def test_long_email_address_spans_contsupref_and_address1(gm, gm_db):
     gm_db.account()
     address = "purchasing.department.long.name@example-instruments.co.uk"
