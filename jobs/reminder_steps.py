@@ -30,7 +30,7 @@ from jobs.calendar import BusinessCalendar
 from jobs.context import JobContext
 from jobs.rules import reminders as rules
 from jobs.rules.actions import Log, Schedule
-from jobs.state import effects
+from jobs.state import effects, ledger
 from jobs.state import reminders as rows
 from jobs.summary import RunSummary
 
@@ -201,13 +201,23 @@ class Steps:
         if known is not None:
             return known.effect
         heat = self.ctx.heat
-        customer = heat.find_customer(order.accountno)
-        if customer is None:
-            raise RecordError(f"no HEAT customer for account {order.company or order.accountno}", system="heat",
-                              key=order.accountno, field=self.process.orders.heat_customer_detail)
+        customer_id = self._onboarded_customer(order.opid)
+        if customer_id is None:
+            customer = heat.find_customer(order.accountno)
+            if customer is None:
+                raise RecordError(f"no HEAT customer for account {order.company or order.accountno}",
+                                  system="heat", key=order.accountno,
+                                  field=self.process.orders.heat_customer_detail)
+            customer_id = customer.id
         texts = self._texts(order)
         subject = self.process.reminders.corrective_ticket_subject.format(**texts)
-        ticket = heat.find_ticket(customer.id, subject) or heat.open_ticket(TicketData(
-            customer_id=customer.id, team=self.process.orders.support_team, subject=subject,
+        ticket = heat.find_ticket(customer_id, subject) or heat.open_ticket(TicketData(
+            customer_id=customer_id, team=self.process.orders.support_team, subject=subject,
             description=self.process.reminders.corrective_ticket_description.format(**texts)))
         return effects.record(self.ctx.state, JOB, key, ticket.number or ticket.id, detail=ticket.id).effect
+
+    def _onboarded_customer(self, opid: str) -> str | None:
+        """The HEAT customer the order was onboarded for (its user customer, who may be an additional
+        contact rather than the account's primary); None when goldheat did not onboard the order."""
+        row = next((r for r in ledger.steps_of(self.ctx.state, opid) if r.step == "customer"), None)
+        return row.effect if row is not None and row.state == ledger.DONE and row.effect else None

@@ -13,7 +13,7 @@ from config.settings import HeatSettings, Settings, SmtpSettings
 from connectors.heat import make_backend
 from connectors.heat.base import CustomerData
 from jobs import reminders
-from jobs.state import effects
+from jobs.state import effects, ledger
 from jobs.state import reminders as rows
 from tests.fixtures.heat import HEAT_API_KEY
 from tests.jobs.conftest import Clock, GoldMineRows
@@ -123,6 +123,24 @@ def test_sixty_days_on_the_equipment_check_and_its_outcomes(shop: GoldMineRows, 
     assert any("Corrective action: HEAT ticket" in r for r in refs)
     summary, _ = run(heat=heat)
     assert summary.counts.get("corrective actions", 0) == 0
+
+
+def test_the_corrective_ticket_goes_to_the_customer_the_order_was_onboarded_for(
+        shop: GoldMineRows, run, clock: Clock, heat_simulator: Any) -> None:
+    """The order's user customer may be an additional contact: not the account's primary in HEAT."""
+    heat = make_backend(Settings(heat=HeatSettings(base_url=heat_simulator.base_url, api_key=HEAT_API_KEY)))
+    person = heat.upsert_customer(CustomerData(xref="CUST1/ADDCONTACT00001", first_name="Ann", last_name="Other",
+                                               email="ann@acme.example.com", organisation="Acme Labs"))
+    clock.to(D(2027, 1, 4))
+    _, ctx = run()
+    ledger.ensure_steps(ctx.state, ORDER, ("customer",), now=ctx.clock())
+    ledger.complete(ctx.state, ledger.claim(ctx.state, ORDER, "customer", now=ctx.clock()), now=ctx.clock(),
+                    effect=person.id)
+    (check,) = shop.cal("WHERE ACTVCODE = ?", ["EQC"])
+    ctx.goldmine.complete_activity(check["RECID"].strip(), resultcode="NOK", ondate=D(2027, 1, 4))
+    summary, _ = run(heat=heat)
+    assert summary.ok, summary.failures
+    assert heat.find_ticket(person.id, "Corrective action: Co CUST1 (order PO-4711)") is not None
 
 
 def test_ok_is_logged_as_pleased_to_be_of_service(shop: GoldMineRows, run, clock: Clock) -> None:
