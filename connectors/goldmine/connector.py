@@ -15,7 +15,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from typing import Any, Literal
 
-from config.errors import ConfigurationError
+from config.errors import ConfigurationError, FatalError
 from config.settings import Dialect, GoldMineSettings, RetrySettings
 from connectors.goldmine import changes as changefeed
 from connectors.goldmine import reads, rows
@@ -107,7 +107,8 @@ class GoldMineConnector(WriterMixin):
                 yield [rows.account(r) for r in page]
                 last = rows.s(page[-1], "ACCOUNTNO")
                 if last == after:  # collation order, not Python's: only "no progress" is checked
-                    raise RuntimeError("ACCOUNTNO keyset did not advance; refusing to loop")
+                    raise FatalError("ACCOUNTNO keyset did not advance; refusing to loop", system="goldmine",
+                                     operation="iter_accounts", key=last)
                 after = last
             if len(page) < size:
                 return
