@@ -105,10 +105,6 @@ class HeatSettings(BaseModel):
     simulator_port: int = Field(default=8765, ge=0, le=65535,
                                 description="`goldheat sandbox heat` listens here (0 = any free port)")
     simulator_data_file: Path | None = None
-    def effective_base_url(self) -> str:
-        """The ISM base URL: the configured one, else the local simulator (`goldheat sandbox heat`)."""
-        return self.base_url.strip() or f"http://127.0.0.1:{self.simulator_port or 8765}"
-
     classic_cust_type: str = Field(default="Customer", max_length=50,
                                    description="HEAT classic Profile.CustType of goldheat's customers")
     classic_call_type: str = Field(default="Request", max_length=100,
@@ -116,6 +112,10 @@ class HeatSettings(BaseModel):
     classic_password_encoding: Literal["pbkdf2", "plain"] = Field(
         default="pbkdf2", description="HEATCAI.Password: a salted hash until a trace shows HEAT's own encoding"
     )
+
+    def effective_base_url(self) -> str:
+        """The ISM base URL: the configured one, else the local simulator (`goldheat sandbox heat`)."""
+        return self.base_url.strip() or f"http://127.0.0.1:{self.simulator_port or 8765}"
 
 
 class StateSettings(BaseModel):
