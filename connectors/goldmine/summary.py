@@ -56,8 +56,9 @@ def history_summary(latest: Row | None) -> dict[str, Any]:
     if latest is None:
         return {"PREVRESULT": ""}
     values: dict[str, Any] = {"PREVRESULT": subject_of(s(latest, "REF"))}
-    if history_type(s(latest, "RECTYPE"))[:1] in ("C", "A"):
-        prefix = "LASTCONT" if history_successful(str(latest.get("RECTYPE") or "")) else "LASTATMP"
+    rectype = s(latest, "RECTYPE")
+    if history_type(rectype)[:1] in ("C", "A"):
+        prefix = "LASTCONT" if history_successful(rectype) else "LASTATMP"
         values[f"{prefix}ON"] = SqlDialect.read_date(latest.get("ONDATE"))
         values[f"{prefix}AT"] = twelve_hour(s(latest, "ONTIME"))
     return values
