@@ -41,7 +41,7 @@ def test_braced_values_and_password_redaction() -> None:
 @pytest.mark.parametrize(("state", "expected"), [
     ("08S01", RetriableError), ("08001", RetriableError), ("40001", RetriableError), ("HYT00", RetriableError),
     ("28000", AuthenticationError), ("23000", IntegrityViolation), ("22001", RecordError),
-    ("42S02", FatalError),
+    ("42S02", FatalError), ("IM002", ConfigurationError), ("08004", RetriableError),
 ])
 def test_sqlstates_map_to_the_error_tree(state: str, expected: type) -> None:
     error = classify_odbc_error(pyodbc.Error(state, f"[{state}] [Driver] something PWD=secret1"),
