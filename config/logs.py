@@ -73,8 +73,8 @@ def redact(value: Any, registry: SecretRegistry = SECRETS) -> Any:
         return {k: (REDACTED if isinstance(k, str) and _SECRET_KEY.search(k) and v not in (None, "")
                     else redact(v, registry)) for k, v in value.items()}
     if isinstance(value, list | tuple | set):
-        return type(value)(redact(v, registry) for v in value) if not isinstance(value, set) else [
-            redact(v, registry) for v in value]
+        items = [redact(v, registry) for v in value]
+        return tuple(items) if isinstance(value, tuple) else items
     if isinstance(value, BaseException):
         return registry.scrub(f"{type(value).__name__}: {value}")
     if hasattr(value, "get_secret_value"):

@@ -72,3 +72,13 @@ def test_an_inline_braced_odbc_password_is_redacted_whole() -> None:
     """ODBC braces may hold ';': a password nobody registered is still cut out entire."""
     assert redact("connect DRIVER={x};PWD={un;regis}}tered};SERVER=h") == \
         f"connect DRIVER={{x}};PWD={REDACTED};SERVER=h"
+
+
+def test_redact_takes_named_tuples_and_sets() -> None:
+    """A namedtuple cannot be rebuilt from one iterable; redaction must not crash the log line."""
+    from collections import namedtuple
+
+    register_secret("s3cr3t-value")
+    pair = namedtuple("pair", "left right")
+    assert redact(pair("s3cr3t-value", 1)) == (REDACTED, 1)
+    assert redact({"s3cr3t-value"}) == [REDACTED]
