@@ -15,7 +15,7 @@ import logging
 import re
 import sys
 import threading
-from collections.abc import Iterable, MutableMapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import structlog
@@ -69,7 +69,7 @@ def redact(value: Any, registry: SecretRegistry = SECRETS) -> Any:
     """Redact secrets in any value: by key inside mappings, by value inside strings."""
     if isinstance(value, str):
         return registry.scrub(value)
-    if isinstance(value, MutableMapping | dict):
+    if isinstance(value, Mapping):
         return {k: (REDACTED if isinstance(k, str) and _SECRET_KEY.search(k) and v not in (None, "")
                     else redact(v, registry)) for k, v in value.items()}
     if isinstance(value, list | tuple | set):
