@@ -38,7 +38,10 @@ class Applier:
     def apply(self, action: Action, record: str) -> str | None:
         """Perform one action; returns the effect's id (None in a dry run)."""
         if self.ctx.dry_run:
-            self._plan(action, record)
+            if isinstance(action, Schedule | Log) and self.done(action.key) is not None:
+                self.summary.count("already done")  # reading changes nothing: plan only what a run would do
+            else:
+                self._plan(action, record)
             return None
         gm = self.ctx.goldmine
         if isinstance(action, Move):

@@ -45,6 +45,15 @@ def test_a_persons_followup_counts(gm: GoldMineRows, make_ctx) -> None:
     assert sorted(_cal(gm)) == [("BCD", "M", "ASHAW", D(2026, 11, 30)), ("RSP", "T", "ASHAW", D(2026, 12, 2))]
 
 
+def test_a_dry_run_does_not_plan_a_message_already_sent(gm: GoldMineRows, make_ctx) -> None:
+    """Only the message was goldheat's (a person scheduled the follow-up): the dry run plans nothing."""
+    gm.account("CUST1", kind="Customer", tier="")
+    gm.history("CUST1", "BCD", D(2026, 11, 27), rectype="O", recid="CARD00000000001")
+    gm.pending("CUST1", "RSP", D(2026, 12, 2), rectype="T", by="ASHAW")
+    assert responses.run(make_ctx()).counts["scheduled"] == 1
+    assert responses.run(make_ctx(dry_run=True)).planned == []
+
+
 def test_responses_dry_run_changes_nothing(gm: GoldMineRows, make_ctx) -> None:
     gm.account("CUST1", kind="Customer", tier="")
     gm.history("CUST1", "EML", D(2026, 11, 27), rectype="O", recid="MAIL00000000001")
