@@ -12,9 +12,10 @@ import enum
 import os
 import re
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -59,6 +60,18 @@ class UnicodePolicy(str, enum.Enum):
     REJECT = "reject"  # a record error naming the table and column
 
 
+def _known_time_zone(value: str) -> str:
+    """Refuse an unknown IANA zone at load, naming the setting, not at the first write that needs it."""
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {value!r} (an IANA name such as Europe/London)") from None
+    return value
+
+
+TimeZoneName = Annotated[str, AfterValidator(_known_time_zone)]
+
+
 class GoldMineSettings(BaseModel):
     dsn: SecretStr = Field(
         default=SecretStr(""),
@@ -80,7 +93,7 @@ class GoldMineSettings(BaseModel):
     batch_size: int = Field(default=500, ge=1, le=10_000)
     change_overlap_minutes: int = Field(default=15, ge=0, le=240)
     timeout_seconds: int = Field(default=30, ge=1)
-    timezone: str = Field(default="Europe/London", description="the time zone GoldMine's users write in")
+    timezone: TimeZoneName = Field(default="Europe/London", description="the time zone GoldMine's users write in")
 
     @field_validator("user")
     @classmethod
@@ -191,7 +204,7 @@ class LogSettings(BaseModel):
 
 
 class SiteSettings(BaseModel):
-    timezone: str = "Europe/London"
+    timezone: TimeZoneName = "Europe/London"
     holidays_country: str = "GB"
     holidays_subdivision: str | None = "ENG"
     currency: str = "GBP"
