@@ -8,6 +8,7 @@ enums so a wrong value fails at start-up naming the setting. Loaded once at the 
 
 from __future__ import annotations
 
+import codecs
 import enum
 import os
 import re
@@ -99,6 +100,15 @@ class GoldMineSettings(BaseModel):
     @classmethod
     def _upper(cls, value: str) -> str:
         return value.upper()
+
+    @field_validator("encoding")
+    @classmethod
+    def _known_codec(cls, value: str) -> str:
+        try:
+            codecs.lookup(value)
+        except LookupError:
+            raise ValueError(f"unknown code page {value!r} (e.g. cp1252)") from None
+        return value
 
 
 class HeatSettings(BaseModel):

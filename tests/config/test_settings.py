@@ -41,6 +41,7 @@ def test_environment_wins_over_toml_file(tmp_path: Path, monkeypatch: pytest.Mon
     ("GOLDHEAT_LOG__FORMAT", "xml"),
     ("GOLDHEAT_GOLDMINE__TIMEZONE", "Europe/Atlantis"),
     ("GOLDHEAT_SITE__TIMEZONE", "UTC+1"),
+    ("GOLDHEAT_GOLDMINE__ENCODING", "cp9999"),
 ])
 def test_wrong_value_fails_at_start_naming_the_setting(monkeypatch: pytest.MonkeyPatch, variable: str,
                                                        value: str) -> None:
