@@ -129,6 +129,27 @@ def _fresh_embedded_engines() -> None:
         engine.dispose(close=False)
 
 
+def declare_embedded_queue(app: GoldheatCelery, queue: str, attempts: int = 5) -> None:
+    """Create the queue's row in the embedded broker before the worker consumes from it.
+
+    kombu's SQLAlchemy transport inserts a queue's row on first use and guards that with a lock
+    inside one process only: two `goldheat serve` processes starting together on a new broker file
+    both insert, and the loser's worker dies on the unique constraint. Here the loser retries and
+    finds the winner's row.
+    """
+    from kombu import Queue
+    from sqlalchemy.exc import IntegrityError, OperationalError
+
+    for attempt in range(1, attempts + 1):
+        try:
+            with app.connection_for_write() as conn:
+                Queue(queue, routing_key=queue)(conn.default_channel).declare()
+            return
+        except (IntegrityError, OperationalError):
+            if attempt == attempts:
+                raise
+
+
 def create_app(settings: Settings) -> GoldheatCelery:
     """A configured app with goldheat's tasks and beat schedule."""
     from jobs.service.beat import beat_schedule

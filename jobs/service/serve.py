@@ -101,9 +101,11 @@ def serve(settings: Settings, role: Role = Role.ALL, *, concurrency: int | None 
     if serves_metrics:
         prepare_multiprocess_dir(settings.var_dir)
 
-    from jobs.service.celery_app import create_app
+    from jobs.service.celery_app import broker_url, create_app, declare_embedded_queue, is_embedded
 
     app = create_app(settings)
+    if is_embedded(broker_url(settings)) and role in (Role.ALL, Role.WORKER):
+        declare_embedded_queue(app, settings.broker.queue)
     level = settings.log.level.value
     quiet = settings.log.format is LogFormat.JSON
     if role is Role.FLOWER:

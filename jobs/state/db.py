@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import MetaData, create_engine, event
+from sqlalchemy import MetaData, create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 from config.errors import ConfigurationError
 
@@ -45,9 +46,28 @@ def make_engine(url: str) -> Engine:
                              "(use sqlite or postgresql)", setting="GOLDHEAT_STATE__URL")
 
 
-def create_all(engine: Engine) -> None:
-    """Create every declared table that does not exist yet (idempotent)."""
+# Any 64-bit number both processes agree on: the PostgreSQL advisory lock around table creation.
+_CREATE_LOCK = 0x676F6C6468656174  # "goldheat"
+
+
+def create_all(engine: Engine, attempts: int = 3) -> None:
+    """Create every declared table that does not exist yet (idempotent, safe for two processes).
+
+    Workers starting together would otherwise both see a table missing and both create it; the
+    loser fails on PostgreSQL's catalogue index or SQLite's "already exists". PostgreSQL serialises
+    the creation on an advisory lock held for the transaction; elsewhere the loser tries again and
+    then finds the tables.
+    """
     # Importing the table modules registers their tables on `metadata`.
     from jobs.state import tables  # noqa: F401
 
-    metadata.create_all(engine)
+    for attempt in range(1, attempts + 1):
+        try:
+            with engine.begin() as conn:
+                if conn.dialect.name == "postgresql":
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CREATE_LOCK})
+                metadata.create_all(conn)
+            return
+        except (IntegrityError, OperationalError, ProgrammingError):
+            if attempt == attempts:
+                raise
