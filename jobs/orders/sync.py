@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import structlog
 
-from config.errors import GoldheatError
+from config.errors import GoldheatError, RetriableError
 from config.logs import redact
 from connectors.goldmine.records import Opportunity
 from jobs.orders.facts import OrderFacts, find_order, gather, po_of
@@ -179,7 +179,7 @@ def sync_order(ctx: JobContext, order: str | Opportunity, *, only: Collection[st
             except Exception as exc:  # one order's failure, whatever it is, must not stop the others
                 text = _error_text(facts.label if facts else f"order {opid}", step, exc)
                 try:
-                    ledger.fail(engine, got, text, now=ctx.clock())
+                    ledger.fail(engine, got, text, now=ctx.clock(), retriable=isinstance(exc, RetriableError))
                 except ledger.LeaseLost:
                     result.busy = True
                 log.warning("order step failed", step=step, error=redact(text),

@@ -205,11 +205,16 @@ def complete(engine: Engine, claim_: Claim, *, now: dt.datetime, effect: str | N
     _finish(engine, claim_, now, **values)
 
 
-def fail(engine: Engine, claim_: Claim, error: BaseException | str, *, now: dt.datetime) -> None:
-    """The step failed; keep the (redacted) error for `explain`, `status` and `retry`."""
+def fail(engine: Engine, claim_: Claim, error: BaseException | str, *, now: dt.datetime,
+         retriable: bool = False) -> None:
+    """The step failed; keep the (redacted) error for `explain`, `status` and `retry`.
+
+    A retriable failure (an outage) leaves the step pending, so the next poll tries again; any
+    other failure (bad data, a refused record) marks it failed: it waits for a person's `retry`.
+    """
     text = error if isinstance(error, str) else str(error) or type(error).__name__
-    _finish(engine, claim_, now, state=FAILED, last_error=redact(text)[:2000], claim_token=None,
-            lease_until=None)
+    _finish(engine, claim_, now, state=PENDING if retriable else FAILED, last_error=redact(text)[:2000],
+            claim_token=None, lease_until=None)
 
 
 def release(engine: Engine, claim_: Claim, *, now: dt.datetime) -> None:
@@ -285,11 +290,17 @@ def finished_orders(engine: Engine, order_keys: Iterable[str]) -> set[str]:
 
 
 def unfinished_orders(engine: Engine, *, now: dt.datetime, limit: int = 500) -> list[str]:
-    """Orders with a pending step nobody holds: a crashed run to resume."""
+    """Orders with a pending step nobody holds: a crashed run or an outage to resume.
+
+    Orders with a failed step are left out: they wait for `goldheat retry` once the data is fixed,
+    rather than failing again on every poll.
+    """
     c = order_steps.c
+    failed = select(c.order_key).where(c.state == FAILED)
     with engine.connect() as conn:
         return list(conn.execute(
             select(c.order_key).where(and_(c.state == PENDING, ~c.order_key.startswith(SHARED_PREFIX),
+                                           ~c.order_key.in_(failed),
                                            or_(c.claim_token.is_(None), c.lease_until <= _utc(now))))
             .group_by(c.order_key).order_by(c.order_key).limit(limit)).scalars())
 

@@ -74,3 +74,32 @@ def test_the_poll_resumes_an_order_a_crashed_run_left(orders: World) -> None:
         summary = run(ctx)
     assert summary.counts.get("onboarded") == 1
     assert world.counts("OPNEW000000004", "ACC-004")["letters"] == 1
+
+
+def test_an_order_with_bad_data_waits_for_retry_instead_of_failing_on_every_poll(orders: World) -> None:
+    world = orders
+    world.account("ACC-BAD", company="Faulty Ltd", contact="Pat Doe")  # no e-mail detail
+    world.order("OPBAD000000005", "ACC-BAD", contact="Pat Doe", po="PO-5", order_type="STD")
+    with world.context() as ctx:
+        first = run(ctx)
+    assert [f["key"] for f in first.failures] == ["OPBAD000000005"]
+    with world.context() as ctx:
+        second = run(ctx)
+    assert second.failures == [] and "step customer" not in second.counts
+    (row,) = [r for r in ledger.steps_of(world.state, "OPBAD000000005") if r.step == "customer"]
+    assert (row.state, row.attempts) == (ledger.FAILED, 1)
+
+
+def test_an_outage_leaves_the_step_pending_and_the_next_poll_completes_it(orders: World) -> None:
+    world = orders
+    world.simulator.inject("status", status=503, count=50, match="/employees")
+    with world.context() as ctx:
+        first = run(ctx)
+    assert first.failures and first.counts.get("onboarded") is None
+    (row,) = [r for r in ledger.steps_of(world.state, "OPRECENT000001") if r.step == "customer"]
+    assert row.state == ledger.PENDING and row.last_error
+    world.simulator.clear_faults()
+    world.clock.advance(minutes=1)
+    with world.context() as ctx:
+        second = run(ctx)
+    assert second.counts.get("onboarded") == 1 and second.failures == []
