@@ -22,6 +22,7 @@ from config.logs import register_secret
 from config.settings import Settings
 from jobs.context import JobContext
 from jobs.registry import JOBS
+from jobs.state.ledger import status_rows as ledger_status
 from jobs.summary import RunSummary
 
 DEMO_ACCOUNTS = 40
@@ -43,6 +44,7 @@ class DemoResult:
     before: dict[tuple[str, str], int] = field(default_factory=dict)
     after: dict[tuple[str, str], int] = field(default_factory=dict)
     sample_order: str = ""
+    waiting: int = 0  # order steps that failed on bad data and wait for `goldheat retry`
 
     @property
     def changed(self) -> bool:
@@ -142,6 +144,7 @@ def run_demo(settings: Settings, *, accounts: int = DEMO_ACCOUNTS) -> DemoResult
             for name in JOBS:
                 result.summaries.append(run_job(ctx, name))
             result.sample_order = _an_onboarded_order(ctx)
+            result.waiting = len(ledger_status(ctx.state)[1])
         result.after = _snapshot(dsn, simulator, result)
     return result
 

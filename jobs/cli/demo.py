@@ -67,6 +67,9 @@ def demo(
         if len(failures) > MAX_FAILURES_SHOWN:
             console.print(f"  ... and {len(failures) - MAX_FAILURES_SHOWN} more: see `goldheat status`")
 
+    elif result.waiting:
+        console.print(f"{result.waiting} order steps still wait for a person to fix their data: "
+                      "see [bold]goldheat status[/]")
     console.print(f"Welcome letters and packing notes: [bold]{result.letters_dir}[/]")
     console.print(f"E-mails to distributors: [bold]{result.mail_dir}[/]")
     console.print(f"Logs of this run: {log_file}")
