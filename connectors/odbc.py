@@ -74,8 +74,9 @@ def dsn_attributes(dsn: str) -> dict[str, str]:
     return attrs
 
 
-def detect_dialect(dsn: str) -> Dialect:
-    """The dialect from the connection string's DRIVER (or DSN name), else a configuration error."""
+def detect_dialect(dsn: str, setting: str = "GOLDHEAT_GOLDMINE__DIALECT") -> Dialect:
+    """The dialect from the connection string's DRIVER (or DSN name), else a configuration error
+    naming `setting`, the one that would tell it (GoldMine's or HEAT classic's)."""
     attrs = dsn_attributes(dsn)
     probe = attrs.get("DRIVER", "") or attrs.get("DSN", "")
     for pattern, dialect in _DRIVER_DIALECTS:
@@ -83,8 +84,8 @@ def detect_dialect(dsn: str) -> Dialect:
             return dialect
     raise ConfigurationError(
         "cannot tell the database dialect from the connection string's DRIVER; "
-        "set GOLDHEAT_GOLDMINE__DIALECT to mssql, postgresql, mariadb or sqlite",
-        setting="GOLDHEAT_GOLDMINE__DIALECT",
+        f"set {setting} to mssql, postgresql, mariadb or sqlite",
+        setting=setting,
     )
 
 

@@ -30,6 +30,9 @@ def test_dialect_from_driver_name(dsn: str, dialect: Dialect) -> None:
 def test_unknown_driver_names_the_setting() -> None:
     with pytest.raises(ConfigurationError, match="GOLDHEAT_GOLDMINE__DIALECT"):
         detect_dialect("DSN=goldmine")
+    with pytest.raises(ConfigurationError, match="GOLDHEAT_HEAT__DIALECT") as info:
+        detect_dialect("DSN=heat", "GOLDHEAT_HEAT__DIALECT")
+    assert info.value.setting == "GOLDHEAT_HEAT__DIALECT"
 
 
 def test_braced_values_and_password_redaction() -> None:

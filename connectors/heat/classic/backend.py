@@ -87,7 +87,7 @@ class ClassicBackend:
         dsn = settings.heat.dsn.get_secret_value()
         if not dsn and connect is None:
             raise ConfigurationError("the HEAT classic backend needs GOLDHEAT_HEAT__DSN", setting="GOLDHEAT_HEAT__DSN")
-        dialect = settings.heat.dialect or detect_dialect(dsn)
+        dialect = settings.heat.dialect or detect_dialect(dsn, "GOLDHEAT_HEAT__DIALECT")
         process = load_process(settings.site.process_file)
         return cls(settings.heat, connect or odbc_factory(dsn, timeout=int(settings.heat.connect_timeout_seconds)),
                    dialect, analyst=settings.heat.username or process.users.goldheat,

@@ -163,7 +163,7 @@ def render_ddl(dialect: ClassicDialect) -> str:
 
 def init_classic(dsn: str, settings: Settings, *, drop: bool = False) -> str:
     """Create HEAT classic's tables at `dsn` (idempotent) with the rows a set-up HEAT ships."""
-    dialect = classic_dialect(settings.heat.dialect or detect_dialect(dsn))
+    dialect = classic_dialect(settings.heat.dialect or detect_dialect(dsn, "GOLDHEAT_HEAT__DIALECT"))
     process = load_process(settings.site.process_file)
     team = process.orders.support_team
     goldheat_analyst = settings.heat.username or process.users.goldheat

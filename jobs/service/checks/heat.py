@@ -71,7 +71,7 @@ def check_classic(settings: Settings) -> list[Finding]:
         return [Finding(SYSTEM, "connection", FAIL, "GOLDHEAT_HEAT__BACKEND is classic but GOLDHEAT_HEAT__DSN is empty",
                         "set GOLDHEAT_HEAT__DSN to the HEAT database's ODBC connection string")]
     try:
-        dialect = settings.heat.dialect or detect_dialect(dsn)
+        dialect = settings.heat.dialect or detect_dialect(dsn, "GOLDHEAT_HEAT__DIALECT")
         conn = odbc_factory(dsn, timeout=int(settings.heat.connect_timeout_seconds))()
     except ConfigurationError as exc:
         return [Finding(SYSTEM, "connection", FAIL, exc.message, f"set {exc.setting or 'GOLDHEAT_HEAT__DSN'}")]
