@@ -74,10 +74,9 @@ class JobContext:
     @property
     def state(self) -> Engine:
         if self.state_engine is None:
-            from jobs.state.db import create_all, make_engine
+            from jobs.state.db import open_state
 
-            self.state_engine = make_engine(self.settings.state.resolved_url_in(self.settings.var_dir))
-            create_all(self.state_engine)
+            self.state_engine = open_state(self.settings)
         return self.state_engine
 
     @property

@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 from config.errors import ConfigurationError
+from config.settings import Settings
 
 metadata = MetaData()
 
@@ -71,3 +72,10 @@ def create_all(engine: Engine, attempts: int = 3) -> None:
         except (IntegrityError, OperationalError, ProgrammingError):
             if attempt == attempts:
                 raise
+
+
+def open_state(settings: Settings) -> Engine:
+    """The configured state store, with its tables created: what every entry point starts with."""
+    engine = make_engine(settings.state.resolved_url_in(settings.var_dir))
+    create_all(engine)
+    return engine

@@ -44,10 +44,9 @@ class LiveOrderService:
     @property
     def engine(self) -> Engine:
         if self._engine is None:
-            from jobs.state.db import create_all, make_engine
+            from jobs.state.db import open_state
 
-            self._engine = make_engine(self.settings.state.resolved_url_in(self.settings.var_dir))
-            create_all(self._engine)
+            self._engine = open_state(self.settings)
         return self._engine
 
     def _default_context(self, dry_run: bool) -> JobContext:
