@@ -230,6 +230,8 @@ class ServiceSettings(BaseModel):
     metrics_port: int = Field(default=0, ge=0, le=65535, description="0 = no metrics endpoint")
     lock_lease_seconds: float = Field(
         default=60.0, ge=1, description="a job's single-run lock expires this long after its holder stops renewing it")
+    step_lease_seconds: float = Field(
+        default=300.0, ge=5, description="an order step claimed by a run that died is taken over after this long")
     task_max_retries: int = Field(default=3, ge=0, le=10, description="Celery retries of a task after an outage")
     task_retry_backoff_seconds: int = Field(default=60, ge=1, description="first Celery retry delay; doubles")
     task_retry_backoff_max_seconds: int = Field(default=600, ge=1)

@@ -106,7 +106,7 @@ def _claim(ctx: JobContext, order_key: str, step: str, *, wait_seconds: float,
 
 def sync_order(ctx: JobContext, order: str | Opportunity, *, only: Collection[str] | None = None,
                after: Hook | None = None, wait_seconds: float = 10.0,
-               lease_seconds: float = ledger.DEFAULT_LEASE_SECONDS) -> OrderResult:
+               lease_seconds: float | None = None) -> OrderResult:
     """Onboard one order (an OPID, a PO number or an Opportunity already read); see the module doc.
 
     `only` limits the run to those steps (`goldheat retry --step`); `after(step, effect)` is called
@@ -141,7 +141,8 @@ def sync_order(ctx: JobContext, order: str | Opportunity, *, only: Collection[st
             if only is not None and step not in only:
                 result.steps.append(_outcome(row))
                 break  # later steps build on this unfinished one
-            got = _claim(ctx, opid, step, wait_seconds=wait_seconds, lease_seconds=lease_seconds)
+            got = _claim(ctx, opid, step, wait_seconds=wait_seconds,
+                         lease_seconds=lease_seconds or ctx.settings.service.step_lease_seconds)
             if isinstance(got, ledger.StepRow):
                 if got.state in ledger.FINISHED:
                     rows[step] = got

@@ -1,8 +1,7 @@
 """Runs the `goldheat` command with test jobs added to the registry, for worker and beat processes.
 
 `GHTEST_JOBS` holds a JSON object name -> "module:function" merged into `jobs.registry.JOBS`
-before the command starts; forked pool processes inherit it. `GHTEST_LEDGER_LEASE` shortens the
-order ledger's step lease.
+before the command starts; forked pool processes inherit it.
 """
 
 from __future__ import annotations
@@ -19,13 +18,6 @@ from jobs import registry
 faulthandler.register(signal.SIGUSR1, all_threads=True)  # a test that finds us hung dumps our stacks
 
 registry.JOBS.update(json.loads(os.environ.get("GHTEST_JOBS", "{}")))
-
-if os.environ.get("GHTEST_LEDGER_LEASE"):
-    # An order step claimed by a killed run is taken over when its ledger lease (300 s) runs out;
-    # the end-to-end test shortens it to stay bounded.
-    from jobs.orders.sync import sync_order
-
-    sync_order.__kwdefaults__["lease_seconds"] = float(os.environ["GHTEST_LEDGER_LEASE"])
 
 if __name__ == "__main__":
     from jobs.cli import main

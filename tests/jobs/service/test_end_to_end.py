@@ -42,7 +42,7 @@ def service_env(world: World) -> dict[str, str]:
     env.update({
         "GOLDHEAT_BROKER__URL": REDIS_URL, "GOLDHEAT_BROKER__QUEUE": "e2e" + os.urandom(5).hex(),
         "GOLDHEAT_SERVICE__ORDERS_POLL_SECONDS": "1", "GOLDHEAT_SERVICE__LOCK_LEASE_SECONDS": "2",
-        "GOLDHEAT_LOG__LEVEL": "INFO", "GHTEST_LEDGER_LEASE": "8",
+        "GOLDHEAT_LOG__LEVEL": "INFO", "GOLDHEAT_SERVICE__STEP_LEASE_SECONDS": "8",
     })
     return base_env(env)
 
