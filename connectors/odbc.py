@@ -41,6 +41,9 @@ AUTH_SQLSTATES = frozenset({"28000", "28P01"})
 # Transient by message where the driver gives no useful SQLSTATE (psqlodbc HY000, SQLite busy).
 _LOST_CONNECTION = re.compile(
     r"connection has been lost|server has gone away|lost connection|database is locked|database is busy", re.I)
+# Drivers that report a unique-index hit under HY000 (SQLite): by message, but not e.g. MariaDB's
+# "Duplicate column name", which is a schema error.
+_UNIQUE_VIOLATION = re.compile(r"unique constraint|unique index|duplicate key|duplicate entry", re.I)
 # Unique-index violations: the caller decides (usually: the effect already exists, adopt it).
 INTEGRITY_SQLSTATES = frozenset({"23000", "23505"})
 RECORD_SQLSTATES = frozenset({"22001", "22003", "22007", "22008", "22018", "HY104"})
@@ -108,7 +111,7 @@ def classify_odbc_error(exc: BaseException, *, system: str, operation: str,
     if state in AUTH_SQLSTATES:
         return AuthenticationError(f"{system} database refused the login: check the user and password "
                                    "in the connection string", **kwargs)
-    if state in INTEGRITY_SQLSTATES or "unique" in detail.lower() or "duplicate" in detail.lower():
+    if state in INTEGRITY_SQLSTATES or _UNIQUE_VIOLATION.search(detail):
         return IntegrityViolation(f"{system}: a unique index refused the row: {detail}", **kwargs)
     if state in RECORD_SQLSTATES:
         return RecordError(f"{system}: the database refused a value: {detail}", **kwargs)

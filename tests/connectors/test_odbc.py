@@ -69,3 +69,13 @@ def test_a_real_connection_failure_is_retriable_and_hides_the_password() -> None
 def test_transient_failures_without_a_useful_sqlstate_are_retriable(message: str) -> None:
     error = classify_odbc_error(pyodbc.Error("HY000", message), system="goldmine", operation="write")
     assert isinstance(error, RetriableError)
+
+
+@pytest.mark.parametrize(("message", "expected"), [
+    ("[HY000] [SQLite]UNIQUE constraint failed: CAL.RECID (19)", IntegrityViolation),
+    ("[HY000] Duplicate entry 'GHT1' for key 'CNURECID'", IntegrityViolation),
+    ("[HY000] Duplicate column name 'RECID'", FatalError),
+])
+def test_unique_hits_are_told_from_other_duplicate_messages(message: str, expected: type) -> None:
+    error = classify_odbc_error(pyodbc.Error("HY000", message), system="goldmine", operation="write")
+    assert type(error) is expected
